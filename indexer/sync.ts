@@ -1,0 +1,256 @@
+import { desc, eq, lte } from "drizzle-orm";
+import type { Database } from "../shared/db/client";
+import { indexedBlocks, indexerCheckpoints } from "../shared/db/schema";
+import type { Deployment } from "../shared/chain/deployments";
+import { RangeTooLargeError, withRetry, type RpcBlock, type RpcClient, type RpcLog } from "../shared/chain/rpc";
+import type { Logger } from "../shared/logger";
+import { createDecoder, type DecodedEvent } from "./decode";
+import { handlerFor } from "./handlers";
+import { CHECKPOINT_ID, persistRange, saveCheckpoint, type Checkpoint } from "./persist";
+import { pruneFinalized, rollbackAbove } from "./rollback";
+import { WorkingSet, type Touches } from "./working-set";
+
+/** Stops the indexer: continuing would corrupt the read model. */
+export class FatalIndexerError extends Error {
+  override readonly name = "FatalIndexerError";
+}
+
+/** The chain changed under a range being read; the step is retried and the reorg check finds it. */
+class ChainMovedError extends Error {}
+
+export interface IndexerOptions {
+  db: Database;
+  rpc: RpcClient;
+  deployment: Deployment;
+  logger: Logger;
+  confirmations: number;
+  reorgWindow: number;
+  maxBlockRange: number;
+  pollIntervalMs: number;
+}
+
+export interface IndexerStatus {
+  checkpoint: number;
+  head: number;
+  lagBlocks: number;
+  eventsIndexed: number;
+  reorgs: number;
+  blockRange: number;
+}
+
+export interface Indexer {
+  /** Indexes until the safe head is reached; resolves with the checkpoint block. */
+  syncToHead(): Promise<number>;
+  /** Follows the head until `signal` aborts. */
+  run(signal: AbortSignal): Promise<void>;
+  status(): IndexerStatus;
+}
+
+const deploymentKey = (d: Deployment) =>
+  `${d.chainId}:${d.contracts.MemberRegistry.toLowerCase()}:${d.contracts.ProvenanceLedger.toLowerCase()}:${d.startBlock}`;
+
+export function createIndexer(options: IndexerOptions): Indexer {
+  const { db, rpc, deployment, logger, confirmations, reorgWindow, maxBlockRange } = options;
+  const decoder = createDecoder(deployment);
+  const key = deploymentKey(deployment);
+  const state: IndexerStatus = { checkpoint: -1, head: -1, lagBlocks: 0, eventsIndexed: 0, reorgs: 0, blockRange: maxBlockRange };
+  const retry = <T>(operation: () => Promise<T>) =>
+    withRetry(operation, { onRetry: (error, attempt) => logger.warn("RPC failed, retrying", { attempt, error: error.message }) });
+
+  async function loadCheckpoint(): Promise<Checkpoint> {
+    const [row] = await db.select().from(indexerCheckpoints).where(eq(indexerCheckpoints.id, CHECKPOINT_ID));
+    if (row) {
+      if (row.deploymentKey !== key) {
+        throw new FatalIndexerError(
+          `The database indexes another deployment (${row.deploymentKey}), not ${key}. Use a fresh database.`,
+        );
+      }
+      return row;
+    }
+    const chainId = await retry(() => rpc.chainId());
+    if (chainId !== deployment.chainId) {
+      throw new FatalIndexerError(`RPC chain id ${chainId} differs from the deployment's ${deployment.chainId}`);
+    }
+    const before = deployment.startBlock - 1;
+    const block = before >= 0 ? await retry(() => rpc.block(before)) : null;
+    const initial = { chainId, deploymentKey: key, blockNumber: before, blockHash: block?.hash ?? "0x", headBlock: before };
+    await saveCheckpoint(db, initial);
+    return initial;
+  }
+
+  /** Compares the checkpoint with the chain; on a fork, rolls back to the newest common block. */
+  async function reconcileReorg(checkpoint: Checkpoint): Promise<Checkpoint> {
+    if (checkpoint.blockNumber < 0) return checkpoint;
+    const canonical = await retry(() => rpc.block(checkpoint.blockNumber));
+    if (canonical?.hash === checkpoint.blockHash) return checkpoint;
+
+    const stored = await db
+      .select()
+      .from(indexedBlocks)
+      .where(lte(indexedBlocks.number, checkpoint.blockNumber))
+      .orderBy(desc(indexedBlocks.number));
+    for (const block of stored) {
+      const onChain = await retry(() => rpc.block(block.number));
+      if (onChain?.hash !== block.hash) continue;
+      const next = { ...checkpoint, blockNumber: block.number, blockHash: block.hash };
+      const { undone } = await db.transaction(async (tx) => {
+        const result = await rollbackAbove(tx, block.number);
+        await saveCheckpoint(tx, next);
+        return result;
+      });
+      state.reorgs++;
+      logger.warn("Chain reorganization: rolled back", {
+        from: checkpoint.blockNumber,
+        to: block.number,
+        stateRowsRestored: undone,
+      });
+      return next;
+    }
+    throw new FatalIndexerError(
+      `Reorganization deeper than the reorg window (${reorgWindow} blocks) below block ${checkpoint.blockNumber}: rebuild the database`,
+    );
+  }
+
+  /** eth_getLogs over [from, to], halving the range while the node refuses it. */
+  async function fetchLogs(from: number, to: number): Promise<{ logs: RpcLog[]; to: number }> {
+    for (;;) {
+      const end = Math.min(to, from + state.blockRange - 1);
+      try {
+        const logs = await retry(() => rpc.logs(decoder.addresses, from, end));
+        if (state.blockRange < maxBlockRange) state.blockRange = Math.min(maxBlockRange, state.blockRange * 2);
+        return { logs, to: end };
+      } catch (error) {
+        if (!(error instanceof RangeTooLargeError) || state.blockRange === 1) throw error;
+        state.blockRange = Math.max(1, Math.floor(state.blockRange / 2));
+        logger.info("Node refused the log range; shrinking it", { blockRange: state.blockRange });
+      }
+    }
+  }
+
+  async function fetchBlocks(numbers: number[]): Promise<Map<number, RpcBlock>> {
+    const blocks = new Map<number, RpcBlock>();
+    const CONCURRENCY = 16;
+    for (let i = 0; i < numbers.length; i += CONCURRENCY) {
+      const slice = numbers.slice(i, i + CONCURRENCY);
+      const fetched = await Promise.all(slice.map((n) => retry(() => rpc.block(n))));
+      fetched.forEach((block, j) => {
+        if (!block) throw new ChainMovedError(`block ${slice[j]} vanished`);
+        blocks.set(block.number, block);
+      });
+    }
+    return blocks;
+  }
+
+  /** Indexes one range after the checkpoint; returns false when already at the safe head. */
+  async function step(): Promise<boolean> {
+    let checkpoint = await reconcileReorg(await loadCheckpoint());
+    const head = await retry(() => rpc.blockNumber());
+    state.head = head;
+    const safeHead = head - confirmations;
+    state.checkpoint = checkpoint.blockNumber;
+    state.lagBlocks = Math.max(0, safeHead - checkpoint.blockNumber);
+    if (checkpoint.blockNumber >= safeHead) return false;
+
+    const from = checkpoint.blockNumber + 1;
+    const { logs, to } = await fetchLogs(from, safeHead);
+    const windowStart = head - reorgWindow + 1;
+    const unfinalized = to >= windowStart;
+
+    // Inside the reorg window every block header is kept, so a later fork can find its ancestor;
+    // below it only the blocks that carry logs (for their timestamps) and the range end.
+    const wanted = new Set<number>(logs.map((log) => log.blockNumber));
+    wanted.add(to);
+    if (unfinalized) for (let n = Math.max(from, windowStart); n <= to; n++) wanted.add(n);
+    const blocks = await fetchBlocks([...wanted].sort((a, b) => a - b));
+
+    for (const log of logs) {
+      if (log.removed || blocks.get(log.blockNumber)!.hash !== log.blockHash) {
+        throw new ChainMovedError(`log of block ${log.blockNumber} is not on the canonical chain`);
+      }
+    }
+    if (unfinalized) {
+      const first = blocks.get(Math.max(from, windowStart))!;
+      if (first.number === from && checkpoint.blockNumber >= 0 && first.parentHash !== checkpoint.blockHash) {
+        throw new ChainMovedError(`block ${from} does not extend the checkpoint`);
+      }
+      for (let n = first.number + 1; n <= to; n++) {
+        if (blocks.get(n)!.parentHash !== blocks.get(n - 1)!.hash) throw new ChainMovedError(`fork at block ${n}`);
+      }
+    }
+
+    const events = logs.map((log) => decoder.decode(log));
+    const set = new WorkingSet(unfinalized ? windowStart : Number.POSITIVE_INFINITY);
+    const touches: Touches = { members: new Set(), batches: new Set() };
+    for (const event of events) handlerFor(event.contract, event.name).touches?.(event.args, touches);
+
+    const recentBlocks = [...blocks.values()].filter((b) => b.number >= windowStart);
+    checkpoint = { ...checkpoint, blockNumber: to, blockHash: blocks.get(to)!.hash, headBlock: head };
+    await db.transaction(async (tx) => {
+      await set.load(tx, touches);
+      for (const event of events) applyEvent(set, event, blocks);
+      await persistRange(tx, set, recentBlocks, checkpoint);
+      if (unfinalized || recentBlocks.length > 0) await pruneFinalized(tx, windowStart - 1);
+    });
+    state.eventsIndexed += events.length;
+    state.checkpoint = to;
+    state.lagBlocks = Math.max(0, safeHead - to);
+    logger.debug("Indexed range", { from, to, events: events.length });
+    return to < safeHead;
+  }
+
+  async function guardedStep(): Promise<boolean> {
+    try {
+      return await step();
+    } catch (error) {
+      if (error instanceof ChainMovedError) {
+        logger.warn("Chain moved while reading a range; retrying", { reason: error.message });
+        return true;
+      }
+      throw error;
+    }
+  }
+
+  return {
+    async syncToHead() {
+      while (await guardedStep());
+      return state.checkpoint;
+    },
+    async run(signal) {
+      while (!signal.aborted) {
+        let more = false;
+        try {
+          more = await guardedStep();
+        } catch (error) {
+          if (error instanceof FatalIndexerError) throw error;
+          logger.error("Indexer step failed; will retry", { error: (error as Error).message });
+        }
+        if (!more) await sleep(options.pollIntervalMs, signal);
+      }
+    },
+    status: () => ({ ...state }),
+  };
+}
+
+function applyEvent(set: WorkingSet, event: DecodedEvent, blocks: Map<number, RpcBlock>): void {
+  const block = blocks.get(event.log.blockNumber)!;
+  handlerFor(event.contract, event.name).apply(
+    {
+      set,
+      at: {
+        blockNumber: event.log.blockNumber,
+        blockHash: event.log.blockHash.toLowerCase(),
+        txHash: event.log.transactionHash.toLowerCase(),
+        logIndex: event.log.logIndex,
+        blockTime: block.timestamp,
+      },
+    },
+    event.args,
+  );
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener("abort", () => (clearTimeout(timer), resolve()), { once: true });
+  });
+}

@@ -1,0 +1,155 @@
+/**
+ * A minimal JSON-RPC client for the read side. It owns timeouts and the classification of failures,
+ * which decide what the indexer does next:
+ * - {RetryableRpcError}: the node is down, slow or rate-limiting; back off and try again;
+ * - {RangeTooLargeError}: the node refuses an eth_getLogs range; ask for fewer blocks;
+ * - {FatalRpcError}: the request itself is wrong; retrying cannot help.
+ */
+export class RetryableRpcError extends Error {
+  override readonly name = "RetryableRpcError";
+}
+export class RangeTooLargeError extends Error {
+  override readonly name = "RangeTooLargeError";
+}
+export class FatalRpcError extends Error {
+  override readonly name = "FatalRpcError";
+  constructor(message: string, readonly code?: number) {
+    super(message);
+  }
+}
+
+/** Phrases nodes use when a log query spans too many blocks or results (geth, Besu, Alchemy, Infura...). */
+const RANGE_LIMIT_PATTERNS = [
+  /block range/i,
+  /range (is )?too (large|wide|big)/i,
+  /more than \d+ (results|logs|blocks)/i,
+  /query returned more than/i,
+  /limit exceeded/i,
+  /too many (results|logs|blocks)/i,
+  /response size/i,
+];
+
+export interface RpcBlock {
+  number: number;
+  hash: string;
+  parentHash: string;
+  timestamp: number;
+}
+
+export interface RpcLog {
+  address: string;
+  topics: string[];
+  data: string;
+  blockNumber: number;
+  blockHash: string;
+  transactionHash: string;
+  logIndex: number;
+  removed?: boolean;
+}
+
+export class RpcClient {
+  private nextId = 1;
+
+  constructor(
+    readonly url: string,
+    private readonly timeoutMs = 15_000,
+  ) {}
+
+  async call<T>(method: string, params: unknown[]): Promise<T> {
+    let response: Response;
+    try {
+      response = await fetch(this.url, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ jsonrpc: "2.0", id: this.nextId++, method, params }),
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+    } catch (error) {
+      throw new RetryableRpcError(`${method}: ${describe(error)}`);
+    }
+    const text = await response.text().catch((error) => {
+      throw new RetryableRpcError(`${method}: reading response failed: ${describe(error)}`);
+    });
+    if (response.status === 429 || response.status >= 500) {
+      if (isRangeLimit(text)) throw new RangeTooLargeError(`${method}: ${text.slice(0, 200)}`);
+      throw new RetryableRpcError(`${method}: HTTP ${response.status}`);
+    }
+    let body: { result?: T; error?: { code: number; message: string } };
+    try {
+      body = JSON.parse(text);
+    } catch {
+      throw new RetryableRpcError(`${method}: malformed response (HTTP ${response.status})`);
+    }
+    if (body.error) {
+      const message = `${method}: ${body.error.message}`;
+      if (isRangeLimit(body.error.message) || body.error.code === -32005) throw new RangeTooLargeError(message);
+      // -32603 internal error and -32000 server error are how nodes report transient trouble.
+      if (body.error.code === -32603 || body.error.code === -32000) throw new RetryableRpcError(message);
+      throw new FatalRpcError(message, body.error.code);
+    }
+    if (!("result" in body)) throw new RetryableRpcError(`${method}: response without result`);
+    return body.result as T;
+  }
+
+  async chainId(): Promise<number> {
+    return Number(await this.call<string>("eth_chainId", []));
+  }
+
+  async blockNumber(): Promise<number> {
+    return Number(await this.call<string>("eth_blockNumber", []));
+  }
+
+  async block(number: number): Promise<RpcBlock | null> {
+    const raw = await this.call<RawBlock | null>("eth_getBlockByNumber", [toHex(number), false]);
+    return raw && parseBlock(raw);
+  }
+
+  async logs(addresses: string[], fromBlock: number, toBlock: number): Promise<RpcLog[]> {
+    const raw = await this.call<RawLog[]>("eth_getLogs", [
+      { address: addresses, fromBlock: toHex(fromBlock), toBlock: toHex(toBlock) },
+    ]);
+    return raw.map(parseLog);
+  }
+}
+
+interface RawBlock {
+  number: string;
+  hash: string;
+  parentHash: string;
+  timestamp: string;
+}
+type RawLog = Omit<RpcLog, "blockNumber" | "logIndex"> & { blockNumber: string; logIndex: string };
+
+const toHex = (n: number) => "0x" + n.toString(16);
+const parseBlock = (raw: RawBlock): RpcBlock => ({
+  number: Number(raw.number),
+  hash: raw.hash,
+  parentHash: raw.parentHash,
+  timestamp: Number(raw.timestamp),
+});
+const parseLog = (raw: RawLog): RpcLog => ({
+  ...raw,
+  address: raw.address.toLowerCase(),
+  blockNumber: Number(raw.blockNumber),
+  logIndex: Number(raw.logIndex),
+});
+const isRangeLimit = (message: string) => RANGE_LIMIT_PATTERNS.some((pattern) => pattern.test(message));
+const describe = (error: unknown) => (error instanceof Error ? `${error.name}: ${error.message}` : String(error));
+
+/** Runs `operation`, retrying {RetryableRpcError}s with exponential backoff capped at `maxDelayMs`. */
+export async function withRetry<T>(
+  operation: () => Promise<T>,
+  options: { retries?: number; baseDelayMs?: number; maxDelayMs?: number; onRetry?: (error: Error, attempt: number) => void } = {},
+): Promise<T> {
+  const { retries = 8, baseDelayMs = 100, maxDelayMs = 5_000, onRetry } = options;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await operation();
+    } catch (error) {
+      if (!(error instanceof RetryableRpcError) || attempt > retries) throw error;
+      onRetry?.(error, attempt);
+      const delay = Math.min(maxDelayMs, baseDelayMs * 2 ** (attempt - 1));
+      await new Promise((resolve) => setTimeout(resolve, delay * (0.5 + Math.random() / 2)));
+    }
+  }
+}

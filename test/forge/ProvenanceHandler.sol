@@ -1,0 +1,255 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity 0.8.30;
+
+import {IProvenanceLedger} from "../../contracts/provenance/IProvenanceLedger.sol";
+import {ForgeBase} from "./Vm.sol";
+
+/// @notice Drives a ProvenanceLedger with bounded random actions on behalf of a few member enterprises
+/// and keeps ghost totals, per unit, of what was commissioned, consumed and produced.
+/// @dev Every action picks a target that should succeed (e.g. an active batch held by the acting
+/// member) so that most fuzzer calls change state; the ghost totals are only updated after the
+/// ledger call returned. Ledger reads happen before `vm.prank`, which applies to the next call only.
+contract ProvenanceHandler is ForgeBase {
+    IProvenanceLedger public immutable ledger;
+    address public immutable regulator;
+    address public immutable carrier;
+
+    address[] internal _actors;
+    uint64[] internal _gtins;
+    bytes3[] internal _units;
+
+    // ---- ghost state ------------------------------------------------------------------------
+    mapping(bytes3 unit => uint256) public ghostCommissioned;
+    mapping(bytes3 unit => uint256) public ghostConsumed;
+    mapping(bytes3 unit => uint256) public ghostProduced;
+    /// @notice Set when a transformation took out of an input something other than what was asked.
+    bool public ghostConsumptionMismatch;
+    /// @notice Set when the ledger let a transformation consume more than its input batch held.
+    bool public ghostOverdrawAccepted;
+    /// @notice Set when a ship/split broke conservation between parent and shipped child.
+    bool public ghostSplitMismatch;
+
+    /// @notice Successful calls per action, to show the run exercised the ledger.
+    mapping(bytes32 action => uint256) public calls;
+
+    constructor(
+        IProvenanceLedger ledger_,
+        address[] memory actors_,
+        address regulator_,
+        address carrier_,
+        uint64[] memory gtins_,
+        bytes3[] memory units_
+    ) {
+        ledger = ledger_;
+        _actors = actors_;
+        regulator = regulator_;
+        carrier = carrier_;
+        _gtins = gtins_;
+        _units = units_;
+    }
+
+    // ---- views for the invariant test -------------------------------------------------------
+
+    function units() external view returns (bytes3[] memory) {
+        return _units;
+    }
+
+    function actors() external view returns (address[] memory) {
+        return _actors;
+    }
+
+    function isActor(address account) public view returns (bool) {
+        for (uint256 i; i < _actors.length; ++i) {
+            if (_actors[i] == account) return true;
+        }
+        return false;
+    }
+
+    // ---- actions ----------------------------------------------------------------------------
+
+    function commission(uint256 actorSeed, uint256 gtinSeed, uint256 unitSeed, uint96 quantity) external {
+        address actor = _actors[actorSeed % _actors.length];
+        uint64 gtin = _gtins[gtinSeed % _gtins.length];
+        bytes3 unit = _units[unitSeed % _units.length];
+        quantity = uint96(bound(quantity, 1, 1e24));
+        vm.prank(actor);
+        ledger.commission(gtin, "LOT-FUZZ", quantity, unit, 110101, uint64(block.timestamp), bytes32(0));
+        ghostCommissioned[unit] += quantity;
+        calls["commission"]++;
+    }
+
+    /// @notice Ships the whole batch or part of it (a split) to another actor, sometimes via the carrier.
+    function ship(uint256 batchSeed, uint256 toSeed, uint256 quantitySeed, bool viaCarrier) external {
+        (uint256 batchId, bool found) = _findBatch(batchSeed, IProvenanceLedger.BatchStatus.Active);
+        if (!found) return;
+        IProvenanceLedger.Batch memory before = ledger.batchOf(batchId);
+        address from = before.custodian;
+        address to = _actors[toSeed % _actors.length];
+        if (to == from) to = _actors[(toSeed + 1) % _actors.length];
+        // One call in three ships the whole batch; the rest ship a random part of it.
+        uint96 quantity =
+            quantitySeed % 3 == 0 ? before.quantity : uint96(bound(quantitySeed / 3, 1, before.quantity));
+
+        vm.prank(from);
+        uint256 shippedId = ledger.ship(batchId, to, quantity, viaCarrier ? carrier : address(0), bytes32(0));
+
+        IProvenanceLedger.Batch memory parent = ledger.batchOf(batchId);
+        IProvenanceLedger.Batch memory shipped = ledger.batchOf(shippedId);
+        if (quantity == before.quantity) {
+            if (shippedId != batchId || shipped.quantity != quantity) ghostSplitMismatch = true;
+            calls["shipWhole"]++;
+        } else {
+            if (shippedId == batchId || parent.quantity + shipped.quantity != before.quantity) {
+                ghostSplitMismatch = true;
+            }
+            if (shipped.parentId != batchId || shipped.unit != before.unit || shipped.producer != before.producer) {
+                ghostSplitMismatch = true;
+            }
+            calls["shipPartial"]++;
+        }
+    }
+
+    function receiveShipment(uint256 batchSeed) external {
+        (uint256 batchId, bool found) = _findBatch(batchSeed, IProvenanceLedger.BatchStatus.InTransit);
+        if (!found) return;
+        address recipient = ledger.batchOf(batchId).pendingRecipient;
+        vm.prank(recipient);
+        ledger.receiveShipment(batchId);
+        calls["receive"]++;
+    }
+
+    function rejectShipment(uint256 batchSeed) external {
+        (uint256 batchId, bool found) = _findBatch(batchSeed, IProvenanceLedger.BatchStatus.InTransit);
+        if (!found) return;
+        address recipient = ledger.batchOf(batchId).pendingRecipient;
+        vm.prank(recipient);
+        ledger.rejectShipment(batchId, keccak256("damaged"));
+        calls["reject"]++;
+    }
+
+    /// @notice Consumes 1-3 active batches held by one custodian into 1-2 new output batches.
+    function transform(uint256 batchSeed, uint256 inputSeed, uint256 outputSeed) external {
+        (uint256 firstId, bool found) = _findBatch(batchSeed, IProvenanceLedger.BatchStatus.Active);
+        if (!found) return;
+        address operator = ledger.batchOf(firstId).custodian;
+
+        // Gather up to 3 distinct active inputs held by the operator, starting with `firstId`.
+        uint256 wanted = 1 + (inputSeed % 3);
+        uint256[] memory ids = new uint256[](wanted);
+        ids[0] = firstId;
+        uint256 count = 1;
+        uint256 n = ledger.batchCount();
+        for (uint256 k = 1; k < n && count < wanted; ++k) {
+            uint256 id = ((firstId - 1 + k) % n) + 1;
+            IProvenanceLedger.Batch memory b = ledger.batchOf(id);
+            if (b.status == IProvenanceLedger.BatchStatus.Active && b.custodian == operator) ids[count++] = id;
+        }
+
+        IProvenanceLedger.TransformationInput[] memory inputs = new IProvenanceLedger.TransformationInput[](count);
+        uint96[] memory before = new uint96[](count);
+        bytes3[] memory inputUnits = new bytes3[](count);
+        for (uint256 i; i < count; ++i) {
+            IProvenanceLedger.Batch memory b = ledger.batchOf(ids[i]);
+            before[i] = b.quantity;
+            inputUnits[i] = b.unit;
+            uint256 seed = uint256(keccak256(abi.encode(inputSeed, i)));
+            // Half of the inputs are consumed entirely, which must turn them `Consumed`.
+            uint96 quantity = seed % 2 == 0 ? b.quantity : uint96(bound(seed >> 1, 1, b.quantity));
+            inputs[i] = IProvenanceLedger.TransformationInput({batchId: ids[i], quantity: quantity});
+        }
+
+        uint256 outputCount = 1 + (outputSeed % 2);
+        IProvenanceLedger.TransformationOutput[] memory outputs =
+            new IProvenanceLedger.TransformationOutput[](outputCount);
+        for (uint256 j; j < outputCount; ++j) {
+            uint256 seed = uint256(keccak256(abi.encode(outputSeed, j)));
+            outputs[j] = IProvenanceLedger.TransformationOutput({
+                gtin: _gtins[seed % _gtins.length],
+                quantity: uint96(bound(seed >> 8, 1, 1e24)),
+                unit: _units[(seed >> 4) % _units.length],
+                originRegion: 320500,
+                lot: "LOT-OUT"
+            });
+        }
+
+        // An over-drawn input must be refused (checked on the first input only, then the real call).
+        if (outputSeed % 4 == 0) {
+            IProvenanceLedger.TransformationInput[] memory greedy = new IProvenanceLedger.TransformationInput[](1);
+            greedy[0] = IProvenanceLedger.TransformationInput({batchId: ids[0], quantity: before[0] + 1});
+            vm.prank(operator);
+            try ledger.transform(greedy, outputs, bytes32(0)) {
+                ghostOverdrawAccepted = true;
+            } catch {}
+        }
+
+        vm.prank(operator);
+        (, uint256[] memory outputIds) = ledger.transform(inputs, outputs, bytes32(0));
+
+        for (uint256 i; i < count; ++i) {
+            IProvenanceLedger.Batch memory b = ledger.batchOf(ids[i]);
+            if (b.quantity != before[i] - inputs[i].quantity) ghostConsumptionMismatch = true;
+            if ((b.quantity == 0) != (b.status == IProvenanceLedger.BatchStatus.Consumed)) {
+                ghostConsumptionMismatch = true;
+            }
+            ghostConsumed[inputUnits[i]] += inputs[i].quantity;
+        }
+        for (uint256 j; j < outputCount; ++j) {
+            IProvenanceLedger.Batch memory b = ledger.batchOf(outputIds[j]);
+            if (b.quantity != outputs[j].quantity || b.custodian != operator || b.producer != operator) {
+                ghostConsumptionMismatch = true;
+            }
+            ghostProduced[outputs[j].unit] += outputs[j].quantity;
+        }
+        calls["transform"]++;
+    }
+
+    /// @notice The batch's producer or the regulator puts an active batch on hold.
+    function hold(uint256 batchSeed, bool byRegulator) external {
+        (uint256 batchId, bool found) = _findBatch(batchSeed, IProvenanceLedger.BatchStatus.Active);
+        if (!found) return;
+        address by = byRegulator ? regulator : ledger.batchOf(batchId).producer;
+        vm.prank(by);
+        ledger.hold(batchId, keccak256("suspected contamination"));
+        calls["hold"]++;
+    }
+
+    function releaseHold(uint256 batchSeed, bool byRegulator) external {
+        (uint256 batchId, bool found) = _findBatch(batchSeed, IProvenanceLedger.BatchStatus.OnHold);
+        if (!found) return;
+        address by = byRegulator ? regulator : ledger.batchOf(batchId).producer;
+        vm.prank(by);
+        ledger.releaseHold(batchId, keccak256("cleared"));
+        calls["release"]++;
+    }
+
+    /// @notice Recalls an active, in-transit or on-hold batch. Only one call in four goes through, so
+    /// recalls do not drain the population of usable batches too quickly.
+    function recall(uint256 batchSeed, uint8 statusSeed, bool byRegulator) external {
+        if (batchSeed % 4 != 0) return;
+        IProvenanceLedger.BatchStatus status = IProvenanceLedger.BatchStatus(1 + (statusSeed % 3)); // Active..OnHold
+        (uint256 batchId, bool found) = _findBatch(batchSeed / 4, status);
+        if (!found) return;
+        address by = byRegulator ? regulator : ledger.batchOf(batchId).producer;
+        vm.prank(by);
+        ledger.recall(batchId, keccak256("recall"));
+        calls["recall"]++;
+    }
+
+    // ---- helpers ----------------------------------------------------------------------------
+
+    /// @dev The first batch with `status`, scanning all batch ids from a seed-chosen start.
+    function _findBatch(uint256 seed, IProvenanceLedger.BatchStatus status)
+        internal
+        view
+        returns (uint256 batchId, bool found)
+    {
+        uint256 n = ledger.batchCount();
+        if (n == 0) return (0, false);
+        uint256 start = seed % n;
+        for (uint256 k; k < n; ++k) {
+            uint256 id = ((start + k) % n) + 1;
+            if (ledger.batchOf(id).status == status) return (id, true);
+        }
+        return (0, false);
+    }
+}
