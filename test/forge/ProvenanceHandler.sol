@@ -29,6 +29,12 @@ contract ProvenanceHandler is ForgeBase {
     /// @notice Set when a ship/split broke conservation between parent and shipped child.
     bool public ghostSplitMismatch;
 
+    /// @notice Set when the ledger refused an action the handler chose to be valid; the first such
+    /// call and its revert data are kept for the failure message.
+    bool public ghostUnexpectedRevert;
+    bytes public ghostRevertCall;
+    bytes public ghostRevertData;
+
     /// @notice Successful calls per action, to show the run exercised the ledger.
     mapping(bytes32 action => uint256) public calls;
 
@@ -72,8 +78,14 @@ contract ProvenanceHandler is ForgeBase {
         uint64 gtin = _gtins[gtinSeed % _gtins.length];
         bytes3 unit = _units[unitSeed % _units.length];
         quantity = uint96(bound(quantity, 1, 1e24));
-        vm.prank(actor);
-        ledger.commission(gtin, "LOT-FUZZ", quantity, unit, 110101, uint64(block.timestamp), bytes32(0));
+        (bool ok,) = _act(
+            actor,
+            abi.encodeCall(
+                IProvenanceLedger.commission,
+                (gtin, "LOT-FUZZ", quantity, unit, 110101, uint64(block.timestamp), bytes32(0))
+            )
+        );
+        if (!ok) return;
         ghostCommissioned[unit] += quantity;
         calls["commission"]++;
     }
@@ -84,14 +96,19 @@ contract ProvenanceHandler is ForgeBase {
         if (!found) return;
         IProvenanceLedger.Batch memory before = ledger.batchOf(batchId);
         address from = before.custodian;
-        address to = _actors[toSeed % _actors.length];
-        if (to == from) to = _actors[(toSeed + 1) % _actors.length];
+        uint256 toIndex = toSeed % _actors.length;
+        address to = _actors[toIndex];
+        if (to == from) to = _actors[(toIndex + 1) % _actors.length];
         // One call in three ships the whole batch; the rest ship a random part of it.
         uint96 quantity =
             quantitySeed % 3 == 0 ? before.quantity : uint96(bound(quantitySeed / 3, 1, before.quantity));
 
-        vm.prank(from);
-        uint256 shippedId = ledger.ship(batchId, to, quantity, viaCarrier ? carrier : address(0), bytes32(0));
+        (bool ok, bytes memory ret) = _act(
+            from,
+            abi.encodeCall(IProvenanceLedger.ship, (batchId, to, quantity, viaCarrier ? carrier : address(0), 0))
+        );
+        if (!ok) return;
+        uint256 shippedId = abi.decode(ret, (uint256));
 
         IProvenanceLedger.Batch memory parent = ledger.batchOf(batchId);
         IProvenanceLedger.Batch memory shipped = ledger.batchOf(shippedId);
@@ -113,8 +130,8 @@ contract ProvenanceHandler is ForgeBase {
         (uint256 batchId, bool found) = _findBatch(batchSeed, IProvenanceLedger.BatchStatus.InTransit);
         if (!found) return;
         address recipient = ledger.batchOf(batchId).pendingRecipient;
-        vm.prank(recipient);
-        ledger.receiveShipment(batchId);
+        (bool ok,) = _act(recipient, abi.encodeCall(IProvenanceLedger.receiveShipment, (batchId)));
+        if (!ok) return;
         calls["receive"]++;
     }
 
@@ -122,8 +139,8 @@ contract ProvenanceHandler is ForgeBase {
         (uint256 batchId, bool found) = _findBatch(batchSeed, IProvenanceLedger.BatchStatus.InTransit);
         if (!found) return;
         address recipient = ledger.batchOf(batchId).pendingRecipient;
-        vm.prank(recipient);
-        ledger.rejectShipment(batchId, keccak256("damaged"));
+        (bool ok,) = _act(recipient, abi.encodeCall(IProvenanceLedger.rejectShipment, (batchId, keccak256("damaged"))));
+        if (!ok) return;
         calls["reject"]++;
     }
 
@@ -182,8 +199,9 @@ contract ProvenanceHandler is ForgeBase {
             } catch {}
         }
 
-        vm.prank(operator);
-        (, uint256[] memory outputIds) = ledger.transform(inputs, outputs, bytes32(0));
+        (bool ok, bytes memory ret) = _act(operator, abi.encodeCall(IProvenanceLedger.transform, (inputs, outputs, 0)));
+        if (!ok) return;
+        (, uint256[] memory outputIds) = abi.decode(ret, (uint256, uint256[]));
 
         for (uint256 i; i < count; ++i) {
             IProvenanceLedger.Batch memory b = ledger.batchOf(ids[i]);
@@ -208,8 +226,8 @@ contract ProvenanceHandler is ForgeBase {
         (uint256 batchId, bool found) = _findBatch(batchSeed, IProvenanceLedger.BatchStatus.Active);
         if (!found) return;
         address by = byRegulator ? regulator : ledger.batchOf(batchId).producer;
-        vm.prank(by);
-        ledger.hold(batchId, keccak256("suspected contamination"));
+        (bool ok,) = _act(by, abi.encodeCall(IProvenanceLedger.hold, (batchId, keccak256("suspected contamination"))));
+        if (!ok) return;
         calls["hold"]++;
     }
 
@@ -217,8 +235,8 @@ contract ProvenanceHandler is ForgeBase {
         (uint256 batchId, bool found) = _findBatch(batchSeed, IProvenanceLedger.BatchStatus.OnHold);
         if (!found) return;
         address by = byRegulator ? regulator : ledger.batchOf(batchId).producer;
-        vm.prank(by);
-        ledger.releaseHold(batchId, keccak256("cleared"));
+        (bool ok,) = _act(by, abi.encodeCall(IProvenanceLedger.releaseHold, (batchId, keccak256("cleared"))));
+        if (!ok) return;
         calls["release"]++;
     }
 
@@ -230,12 +248,24 @@ contract ProvenanceHandler is ForgeBase {
         (uint256 batchId, bool found) = _findBatch(batchSeed / 4, status);
         if (!found) return;
         address by = byRegulator ? regulator : ledger.batchOf(batchId).producer;
-        vm.prank(by);
-        ledger.recall(batchId, keccak256("recall"));
+        (bool ok,) = _act(by, abi.encodeCall(IProvenanceLedger.recall, (batchId, keccak256("recall"))));
+        if (!ok) return;
         calls["recall"]++;
     }
 
     // ---- helpers ----------------------------------------------------------------------------
+
+    /// @dev Calls the ledger as `actor`. Every action is chosen to be valid, so a revert is a finding:
+    /// it is recorded (the invariant test fails on it) instead of being swallowed by the fuzzer.
+    function _act(address actor, bytes memory data) internal returns (bool ok, bytes memory ret) {
+        vm.prank(actor);
+        (ok, ret) = address(ledger).call(data);
+        if (!ok && !ghostUnexpectedRevert) {
+            ghostUnexpectedRevert = true;
+            ghostRevertCall = data;
+            ghostRevertData = ret;
+        }
+    }
 
     /// @dev The first batch with `status`, scanning all batch ids from a seed-chosen start.
     function _findBatch(uint256 seed, IProvenanceLedger.BatchStatus status)

@@ -161,6 +161,16 @@ contract ProvenanceInvariants is ProvenanceFixture {
         require(!handler.ghostOverdrawAccepted(), "over-drawn input accepted");
         require(!handler.ghostConsumptionMismatch(), "transformation took a wrong quantity");
     }
+
+    /// (5) Liveness: every action the handler picked as valid (an active batch shipped by its custodian,
+    /// a shipment received by its recipient, ...) was accepted by the ledger.
+    function invariant_validActionsAccepted() public view {
+        if (handler.ghostUnexpectedRevert()) {
+            revert UnexpectedRevert(handler.ghostRevertCall(), handler.ghostRevertData());
+        }
+    }
+
+    error UnexpectedRevert(bytes call, bytes revertData);
 }
 
 /// @notice Stateless fuzz tests: GTIN validation against a reference implementation, and partial shipping.

@@ -10,6 +10,7 @@ interface Vm {
     function assume(bool condition) external pure;
     function warp(uint256 newTimestamp) external;
     function label(address account, string calldata newLabel) external;
+    function envOr(string calldata name, uint256 defaultValue) external view returns (uint256);
 }
 
 /// @notice Shared base: the cheatcode handle and a forge-std style `bound`.
@@ -19,9 +20,7 @@ abstract contract ForgeBase {
     /// @dev Maps `x` uniformly-ish into [min, max] without rejecting inputs (keeps fuzz runs productive).
     function bound(uint256 x, uint256 min, uint256 max) internal pure returns (uint256) {
         require(min <= max, "bound: min > max");
-        if (x >= min && x <= max) return x;
-        uint256 size = max - min + 1;
-        if (size == 0) return x; // whole uint256 range
-        return min + (x % size);
+        if (x >= min && x <= max) return x; // also covers the whole uint256 range
+        return min + (x % (max - min + 1));
     }
 }
