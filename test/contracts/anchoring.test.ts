@@ -114,6 +114,14 @@ describe("ProvenanceLedger: anchoring", function () {
       expect(await ledger.verifyInclusion(leaf, leaf, [])).to.equal(true);
     });
 
+    it("also accepts an inner node with its partial proof, so off-chain leaves must be double-hashed", async function () {
+      // MerkleProof cannot tell a leaf from an inner node (a 64-byte pre-image); double-hashing the
+      // leaves, as eventLeaf does, keeps an inner node from ever equalling a real leaf.
+      const { ledger, tree } = await loadFixture(anchoredTreeFixture);
+      const innerNode = tree.levels[1][0]; // hashPair(leaf 0, leaf 1)
+      expect(await ledger.verifyInclusion(tree.root, innerNode, tree.proof(0).slice(1))).to.equal(true);
+    });
+
     it("hashes pairs in sorted order, so sibling order in the tree does not matter", async function () {
       const { ledger, bank } = await loadFixture(consortiumFixture);
       const [a, b] = [LEAVES[0], LEAVES[1]];

@@ -269,11 +269,11 @@ describe("MemberRegistry", function () {
       const { registry, admin, carrier } = await loadFixture(consortiumFixture);
       await registry.connect(admin).revoke(carrier.address, ZERO_HASH);
       for (const call of [
-        registry.connect(admin).suspend(carrier.address, ZERO_HASH),
-        registry.connect(admin).reinstate(carrier.address, ZERO_HASH),
-        registry.connect(admin).revoke(carrier.address, ZERO_HASH),
+        () => registry.connect(admin).suspend(carrier.address, ZERO_HASH),
+        () => registry.connect(admin).reinstate(carrier.address, ZERO_HASH),
+        () => registry.connect(admin).revoke(carrier.address, ZERO_HASH),
       ]) {
-        await expect(call)
+        await expect(call())
           .to.be.revertedWithCustomError(registry, "InvalidMemberStatus")
           .withArgs(carrier.address, MemberStatus.Revoked);
       }
@@ -282,11 +282,11 @@ describe("MemberRegistry", function () {
     it("reverts with UnknownMember for an account never admitted", async function () {
       const { registry, admin, outsider } = await loadFixture(consortiumFixture);
       for (const call of [
-        registry.connect(admin).suspend(outsider.address, ZERO_HASH),
-        registry.connect(admin).reinstate(outsider.address, ZERO_HASH),
-        registry.connect(admin).revoke(outsider.address, ZERO_HASH),
+        () => registry.connect(admin).suspend(outsider.address, ZERO_HASH),
+        () => registry.connect(admin).reinstate(outsider.address, ZERO_HASH),
+        () => registry.connect(admin).revoke(outsider.address, ZERO_HASH),
       ]) {
-        await expect(call).to.be.revertedWithCustomError(registry, "UnknownMember").withArgs(outsider.address);
+        await expect(call()).to.be.revertedWithCustomError(registry, "UnknownMember").withArgs(outsider.address);
       }
     });
 

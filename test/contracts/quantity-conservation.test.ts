@@ -105,7 +105,7 @@ describe("ProvenanceLedger: quantity conservation", function () {
     const holders = [f.orchard, f.warehouse, f.juicePlant, f.bank];
     let seed = 20241001;
     const random = (n: number) => {
-      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      seed = (seed * 48271) % 2147483647; // MINSTD: deterministic, exact in doubles
       return seed % n;
     };
 
@@ -127,5 +127,6 @@ describe("ProvenanceLedger: quantity conservation", function () {
       expect(await totals(f.ledger)).to.deep.equal({ [key(GTIN.APPLES, KGM)]: 1000n });
     }
     expect(await familyQuantity(f.ledger, f.appleBatch)).to.equal(1000n);
+    expect(await f.ledger.batchCount()).to.be.greaterThan(10n); // most shipments were partial
   });
 });

@@ -11,6 +11,7 @@ import {
   loadFixture,
   LTR,
   output,
+  Role,
   ZERO_ADDRESS,
   ZERO_HASH,
 } from "./fixtures";
@@ -36,6 +37,12 @@ describe("ProvenanceLedger: hold, release and recall", function () {
 
     it("the producer keeps the right to hold after handing custody on", async function () {
       const { ledger, orchard, appleBatch } = await loadFixture(applesAtJuicePlantFixture);
+      await expect(ledger.connect(orchard).hold(appleBatch, REASON)).to.emit(ledger, "HoldPlaced");
+    });
+
+    it("the producer needs only active membership, not the ENTERPRISE role it produced under", async function () {
+      const { ledger, registry, admin, orchard, appleBatch } = await loadFixture(appleBatchFixture);
+      await registry.connect(admin).setRoles(orchard.address, Role.AUDITOR);
       await expect(ledger.connect(orchard).hold(appleBatch, REASON)).to.emit(ledger, "HoldPlaced");
     });
 
