@@ -10,7 +10,6 @@ interface Vm {
     function assume(bool condition) external pure;
     function warp(uint256 newTimestamp) external;
     function label(address account, string calldata newLabel) external;
-    function envOr(string calldata name, uint256 defaultValue) external view returns (uint256);
 }
 
 /// @notice Shared base: the cheatcode handle and a forge-std style `bound`.
