@@ -1,0 +1,29 @@
+import { and, asc, eq, gt, or, type SQL } from "drizzle-orm";
+import type { Database } from "../../shared/db/client";
+import { anchors } from "../../shared/db/schema";
+
+export type AnchorRow = typeof anchors.$inferSelect;
+
+export function createAnchorsRepository(db: Database) {
+  return {
+    async find(root: string): Promise<AnchorRow | undefined> {
+      const [row] = await db.select().from(anchors).where(eq(anchors.root, root));
+      return row;
+    },
+    async list(filter: { submitter?: string; after?: [number, number]; limit: number }) {
+      const conditions: SQL[] = [];
+      if (filter.submitter) conditions.push(eq(anchors.submitter, filter.submitter));
+      if (filter.after) {
+        const [block, logIndex] = filter.after;
+        conditions.push(or(gt(anchors.blockNumber, block), and(eq(anchors.blockNumber, block), gt(anchors.logIndex, logIndex)))!);
+      }
+      return db
+        .select()
+        .from(anchors)
+        .where(and(...conditions))
+        .orderBy(asc(anchors.blockNumber), asc(anchors.logIndex))
+        .limit(filter.limit + 1);
+    },
+  };
+}
+export type AnchorsRepository = ReturnType<typeof createAnchorsRepository>;

@@ -1,0 +1,74 @@
+import express, { type Express } from "express";
+import type { Database } from "../shared/db/client";
+import type { RpcClient } from "../shared/chain/rpc";
+import type { Logger } from "../shared/logger";
+import { RouteTable } from "./http/route";
+import { authenticate } from "./http/authentication";
+import { errorHandler, notFoundHandler } from "./http/error-handler";
+import { securityHeaders } from "./http/security-headers";
+import { buildOpenApiDocument } from "./openapi/document";
+import { docsRouter } from "./openapi/docs";
+import { createMembersRepository } from "./members/members.repository";
+import { createMembersService } from "./members/members.service";
+import { memberRoutes } from "./members/members.routes";
+import { createProductsRepository } from "./products/products.repository";
+import { createProductsService } from "./products/products.service";
+import { productRoutes } from "./products/products.routes";
+import { createBatchesRepository } from "./batches/batches.repository";
+import { createBatchesService } from "./batches/batches.service";
+import { batchRoutes } from "./batches/batches.routes";
+import { createTraceRepository } from "./trace/trace.repository";
+import { createTraceService } from "./trace/trace.service";
+import { traceRoutes } from "./trace/trace.routes";
+import { createAnchorsRepository } from "./anchors/anchors.repository";
+import { createAnchorsService } from "./anchors/anchors.service";
+import { anchorRoutes } from "./anchors/anchors.routes";
+import { healthRoutes } from "./health/health.routes";
+
+export interface AppOptions {
+  db: Database;
+  logger: Logger;
+  /** Used by /readyz to measure the indexer's lag; without it the last head the indexer saw is used. */
+  rpc?: RpcClient;
+  confirmations?: number;
+  readyMaxLagBlocks?: number;
+  version?: string;
+}
+
+/** Builds the HTTP API. Stateless: any number of instances can serve one database. */
+export function createApp(options: AppOptions): { app: Express; routes: RouteTable } {
+  const { db } = options;
+  const membersRepository = createMembersRepository(db);
+  const batchesRepository = createBatchesRepository(db);
+  const batches = createBatchesService(batchesRepository, membersRepository);
+
+  const routes = new RouteTable();
+  healthRoutes(routes, {
+    db,
+    rpc: options.rpc,
+    confirmations: options.confirmations ?? 0,
+    maxLagBlocks: options.readyMaxLagBlocks ?? 20,
+  });
+  memberRoutes(routes, createMembersService(membersRepository));
+  productRoutes(routes, createProductsService(createProductsRepository(db)));
+  batchRoutes(routes, batches);
+  traceRoutes(routes, createTraceService(createTraceRepository(db), batchesRepository, batches));
+  anchorRoutes(routes, createAnchorsService(createAnchorsRepository(db), membersRepository));
+
+  const openApiDocument = buildOpenApiDocument(routes.routes, { version: options.version ?? "0.1.0" });
+
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("query parser", "simple");
+  app.use(securityHeaders);
+  app.use(express.json({ limit: "1mb" }));
+  app.use(authenticate);
+  app.get("/openapi.json", (_req, res) => void res.json(openApiDocument));
+  app.use(docsRouter());
+  const router = express.Router();
+  routes.mount(router);
+  app.use(router);
+  app.use(notFoundHandler);
+  app.use(errorHandler(options.logger));
+  return { app, routes };
+}

@@ -1,0 +1,108 @@
+import { z } from "zod";
+import type { RouteSpec } from "../http/route";
+
+const errorBody = z
+  .object({
+    error: z.object({
+      code: z.string().describe("Machine-readable error code, e.g. VALIDATION_FAILED, NOT_FOUND"),
+      message: z.string().describe("Human-readable message naming the offending field"),
+      details: z.unknown().describe("Structured context: for VALIDATION_FAILED a list of { field, message }"),
+    }),
+  })
+  .meta({ id: "Error" });
+
+const ERROR_DESCRIPTIONS: Record<number, string> = {
+  400: "Invalid input; `details` lists each problem with its field",
+  404: "No such resource",
+  409: "Conflict with the current state",
+  500: "Unexpected server error",
+  503: "Not ready",
+};
+
+const COMPONENT_PREFIX = "#/components/schemas/";
+
+/**
+ * JSON Schema (2020-12, as OpenAPI 3.1 uses) of a zod schema: a $ref when the schema is a registered
+ * component, inline otherwise (parameters and small bodies).
+ */
+function jsonSchema(schema: z.ZodType, io: "input" | "output"): Record<string, unknown> {
+  const id = z.globalRegistry.get(schema)?.id;
+  if (id) return { $ref: COMPONENT_PREFIX + id };
+  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: "any" }) as Record<string, unknown>;
+  return rest;
+}
+
+function componentSchemas(): Record<string, unknown> {
+  const { schemas } = z.toJSONSchema(z.globalRegistry, {
+    io: "output",
+    unrepresentable: "any",
+    uri: (id) => COMPONENT_PREFIX + id,
+  }) as { schemas: Record<string, Record<string, unknown>> };
+  return Object.fromEntries(
+    Object.entries(schemas).map(([id, { $schema: _s, $id: _i, ...schema }]) => [id, schema]),
+  );
+}
+
+function parameters(location: "path" | "query", schema: z.ZodObject<z.ZodRawShape> | undefined) {
+  if (!schema) return [];
+  return Object.entries(schema.shape).map(([name, field]) => {
+    const fieldSchema = field as z.ZodType;
+    const description = z.globalRegistry.get(fieldSchema)?.description ?? fieldSchema.description;
+    return {
+      name,
+      in: location,
+      required: location === "path" || !fieldSchema.safeParse(undefined).success,
+      ...(description ? { description } : {}),
+      schema: jsonSchema(fieldSchema, "input"),
+    };
+  });
+}
+
+/** Builds the OpenAPI 3.1 document from the same route specs and zod schemas that serve requests. */
+export function buildOpenApiDocument(routes: RouteSpec[], info: { version: string; serverUrl?: string }) {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const route of routes) {
+    const openApiPath = route.path.replace(/:(\w+)/g, "{$1}");
+    const statuses = [400, ...(route.errorStatuses ?? []), 500];
+    paths[openApiPath] ??= {};
+    paths[openApiPath][route.method] = {
+      operationId: route.operationId,
+      tags: [route.tag],
+      summary: route.summary,
+      ...(route.description ? { description: route.description } : {}),
+      parameters: [...parameters("path", route.params), ...parameters("query", route.query)],
+      ...(route.body
+        ? { requestBody: { required: true, content: { "application/json": { schema: jsonSchema(route.body, "input") } } } }
+        : {}),
+      responses: {
+        200: {
+          description: "Success",
+          content: { [route.contentType ?? "application/json"]: { schema: jsonSchema(route.response, "output") } },
+        },
+        ...Object.fromEntries(
+          statuses.map((status) => [
+            status,
+            {
+              description: ERROR_DESCRIPTIONS[status] ?? "Error",
+              content: { "application/json": { schema: { $ref: COMPONENT_PREFIX + "Error" } } },
+            },
+          ]),
+        ),
+      },
+    };
+  }
+  void errorBody; // registered in the global registry by .meta(); referenced above
+  return {
+    openapi: "3.1.0",
+    info: {
+      title: "TraceFin API",
+      version: info.version,
+      description:
+        "Read API of the TraceFin ledger: members, products, batches, their timelines, provenance traces, " +
+        "EPCIS 2.0 export and anchor proofs. Data is a projection of the chain built by the indexer.",
+    },
+    servers: info.serverUrl ? [{ url: info.serverUrl }] : [],
+    paths,
+    components: { schemas: componentSchemas() },
+  };
+}
