@@ -27,7 +27,7 @@ export async function startLocalNode(options: {
   const args =
     kind === "hardhat"
       ? ["node", "--hostname", "127.0.0.1", "--port", String(options.port)]
-      : ["--host", "127.0.0.1", "--port", String(options.port), "--chain-id", "31337", "--silent",
+      : ["--host", "127.0.0.1", "--port", String(options.port), "--chain-id", "31337", "--accounts", "20", "--silent",
          ...(options.stateFile ? ["--state", options.stateFile, "--state-interval", "1"] : [])];
   const child = spawn(path.join(BIN, kind), args, { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"], detached: false });
   let output = "";

@@ -57,3 +57,8 @@ export async function queryRows<T>(executor: Executor, query: Parameters<Databas
   const result = (await executor.execute(query)) as unknown as { rows: T[] };
   return result.rows;
 }
+
+/** The database the configuration names: PostgreSQL when DATABASE_URL is set, else PGlite on disk. */
+export function openConfiguredDatabase(config: { DATABASE_URL?: string; pgliteDir: string }): Promise<DatabaseHandle> {
+  return openDatabase(config.DATABASE_URL ? { url: config.DATABASE_URL } : { pgliteDir: config.pgliteDir });
+}

@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { openDatabase, type DatabaseHandle } from "../../shared/db/client";
+import { resetReadModel } from "../../shared/db/reset";
 
 /**
  * The database the TypeScript suites run on: PGlite in memory by default, or the PostgreSQL server
@@ -11,13 +12,7 @@ export async function openTestDatabase(): Promise<DatabaseHandle & { reset(): Pr
   const handle = await openDatabase({ url, schemaName });
   return {
     ...handle,
-    async reset() {
-      await handle.db.execute(
-        sql.raw(
-          "TRUNCATE members, products, batches, trace_events, lineage_edges, anchors, indexer_checkpoints, indexed_blocks, undo_log",
-        ),
-      );
-    },
+    reset: () => resetReadModel(handle.db),
     async close() {
       if (schemaName) await handle.db.execute(sql.raw(`DROP SCHEMA "${schemaName}" CASCADE`));
       await handle.close();

@@ -1,0 +1,30 @@
+import { parseConfig } from "../shared/config";
+import { RpcClient } from "../shared/chain/rpc";
+import { openConfiguredDatabase } from "../shared/db/client";
+import { createLogger } from "../shared/logger";
+import { createApp } from "./app";
+import { listen } from "./index";
+
+/** Runs one API instance over the configured database; start as many as the load needs. */
+async function main() {
+  const config = parseConfig();
+  const logger = createLogger("api", config.LOG_LEVEL);
+  const database = await openConfiguredDatabase(config);
+  const { app } = createApp({
+    db: database.db,
+    logger,
+    rpc: config.RPC_URL ? new RpcClient(config.RPC_URL, config.RPC_TIMEOUT_MS) : undefined,
+    confirmations: config.CONFIRMATIONS,
+    readyMaxLagBlocks: config.READY_MAX_LAG_BLOCKS,
+  });
+  const server = await listen(app, config.API_HOST, config.API_PORT);
+  logger.info(`API listening on http://${config.API_HOST}:${config.API_PORT}`);
+  const shutdown = () => server.close(() => void database.close().then(() => process.exit(0)));
+  process.once("SIGINT", shutdown);
+  process.once("SIGTERM", shutdown);
+}
+
+main().catch((error) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

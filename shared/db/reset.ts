@@ -1,0 +1,20 @@
+import { sql } from "drizzle-orm";
+import type { Executor } from "./client";
+
+/** Every table of the read model; all of it can be rebuilt from the chain. */
+export const READ_MODEL_TABLES = [
+  "members",
+  "products",
+  "batches",
+  "trace_events",
+  "lineage_edges",
+  "anchors",
+  "indexer_checkpoints",
+  "indexed_blocks",
+  "undo_log",
+] as const;
+
+/** Empties the read model, e.g. when the embedded chain starts from genesis again. */
+export async function resetReadModel(db: Executor): Promise<void> {
+  await db.execute(sql.raw(`TRUNCATE ${READ_MODEL_TABLES.join(", ")}`));
+}
