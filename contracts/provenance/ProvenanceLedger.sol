@@ -2,6 +2,7 @@
 pragma solidity 0.8.30;
 
 import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
+import {Multicall} from "@openzeppelin/contracts/utils/Multicall.sol";
 import {IMemberRegistry} from "../members/IMemberRegistry.sol";
 import {Roles} from "../members/Roles.sol";
 import {IProvenanceLedger} from "./IProvenanceLedger.sol";
@@ -11,7 +12,9 @@ import {TradeCodes} from "./TradeCodes.sol";
 /// @notice Where goods come from and where they went: products, batches, two-step custody handover,
 /// inspections and readings, transformations with their lineage, holds and recalls, and bulk
 /// anchoring of off-chain events. Every write is authorized by the shared {IMemberRegistry}.
-contract ProvenanceLedger is IProvenanceLedger {
+/// `multicall` (OpenZeppelin {Multicall}) lets a member batch many operations in one transaction,
+/// e.g. a packing line commissioning a shift's lots; each call keeps the member as `msg.sender`.
+contract ProvenanceLedger is IProvenanceLedger, Multicall {
     /// @notice The consortium member registry every write is checked against.
     IMemberRegistry public immutable registry;
 
