@@ -1,0 +1,95 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { freePort } from "../support/ports";
+
+const ROOT = path.resolve(__dirname, "../..");
+const TSX = path.join(ROOT, "node_modules", ".bin", "tsx");
+
+interface Running {
+  child: ChildProcess;
+  output: () => string;
+  api: string;
+}
+
+/** Runs `npm start`'s program (contracts are compiled by `npm test` before this suite) until its banner. */
+async function start(dataDir: string, args: string[] = []): Promise<Running> {
+  const [chainPort, apiPort] = [await freePort(), await freePort()];
+  const child = spawn(TSX, ["scripts/start.ts", ...args], {
+    cwd: ROOT,
+    env: { ...process.env, DATA_DIR: dataDir, CHAIN_PORT: String(chainPort), API_PORT: String(apiPort), DATABASE_URL: "" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout!.on("data", (chunk) => (output += chunk));
+  child.stderr!.on("data", (chunk) => (output += chunk));
+  const deadline = Date.now() + 150_000;
+  while (!output.includes("Press Ctrl-C to stop.")) {
+    if (child.exitCode !== null) throw new Error(`npm start exited with ${child.exitCode}:\n${output}`);
+    if (Date.now() > deadline) throw new Error(`npm start did not come up:\n${output}`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  return { child, output: () => output, api: `http://127.0.0.1:${apiPort}` };
+}
+
+async function stop(running: Running): Promise<number | null> {
+  const exited = new Promise<number | null>((resolve) => running.child.once("exit", (code) => resolve(code)));
+  running.child.kill("SIGINT");
+  return exited;
+}
+
+const json = async (url: string) => (await fetch(url)).json() as Promise<any>;
+
+describe("npm start", () => {
+  const dirs: string[] = [];
+  const tempDir = () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tracefin-start-"));
+    dirs.push(dir);
+    return dir;
+  };
+  afterAll(() => dirs.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
+
+  it("runs chain, indexer, API and demo, serves a trace, and stops cleanly on Ctrl-C", async () => {
+    const dataDir = tempDir();
+    const running = await start(dataDir);
+    expect(running.output()).toContain("starts from genesis");
+    const ready = await json(`${running.api}/readyz`);
+    expect(ready).toMatchObject({ status: "ready", lagBlocks: 0 });
+    const batches = await json(`${running.api}/api/v1/batches?limit=200`);
+    const juice = batches.items.find((b: any) => b.product.hsCode === "200979" && b.custodian.name?.includes("Port"));
+    const trace = await json(`${running.api}/api/v1/batches/${juice.id}/trace?direction=backward`);
+    expect(trace.nodes.some((n: any) => n.batch.originRegion === 370686)).toBe(true);
+    expect(await stop(running)).toBe(0);
+    expect(fs.existsSync(path.join(dataDir, "deployments.json"))).toBe(true);
+
+    // Hardhat keeps no chain state: the second start rebuilds instead of trusting the old database.
+    const again = await start(dataDir);
+    expect(again.output()).toContain("starts from genesis");
+    const count = (await json(`${again.api}/api/v1/batches?limit=200`)).items.length;
+    expect(count).toBe(batches.items.length);
+    expect(await stop(again)).toBe(0);
+  });
+
+  it("with --chain anvil resumes chain and read model after a restart", async () => {
+    const dataDir = tempDir();
+    const first = await start(dataDir, ["--chain", "anvil"]);
+    const before = await json(`${first.api}/api/v1/batches?limit=200`);
+    const readyBefore = await json(`${first.api}/readyz`);
+    expect(await stop(first)).toBe(0);
+
+    const second = await start(dataDir, ["--chain", "anvil"]);
+    expect(second.output()).toContain("Resuming the embedded anvil chain");
+    expect(second.output()).not.toContain("Loading the demo story");
+    const after = await json(`${second.api}/api/v1/batches?limit=200`);
+    expect(after.items).toEqual(before.items);
+    expect((await json(`${second.api}/readyz`)).indexedBlock).toBe(readyBefore.indexedBlock);
+    expect(await stop(second)).toBe(0);
+
+    const fresh = await start(dataDir, ["--chain", "anvil", "--fresh"]);
+    expect(fresh.output()).toContain("Starting a new embedded anvil chain");
+    expect((await json(`${fresh.api}/api/v1/batches?limit=200`)).items).toHaveLength(before.items.length);
+    expect(await stop(fresh)).toBe(0);
+  });
+});
