@@ -2,7 +2,9 @@
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import { ethers } from "hardhat";
+import { MemberRegistry__factory, ProvenanceLedger__factory } from "../../typechain-types";
 import type { MemberRegistry, ProvenanceLedger } from "../../typechain-types";
+import { deployContracts } from "../../shared/chain/deploy";
 import type { IProvenanceLedger } from "../../typechain-types/contracts/provenance/ProvenanceLedger";
 
 export { loadFixture, time };
@@ -112,8 +114,10 @@ export async function consortiumFixture() {
     await ethers.getSigners();
   const actors: Actors = { admin, orchard, juicePlant, warehouse, carrier, inspector, regulator, bank, outsider };
 
-  const registry: MemberRegistry = await ethers.deployContract("MemberRegistry", [admin.address]);
-  const ledger: ProvenanceLedger = await ethers.deployContract("ProvenanceLedger", [await registry.getAddress()]);
+  // The same deploy routine as production and the demo.
+  const { contracts } = await deployContracts(admin);
+  const registry: MemberRegistry = MemberRegistry__factory.connect(contracts.MemberRegistry, admin);
+  const ledger: ProvenanceLedger = ProvenanceLedger__factory.connect(contracts.ProvenanceLedger, admin);
 
   for (const [who, member] of Object.entries(MEMBERS)) {
     const account = actors[who as keyof typeof MEMBERS];
