@@ -300,6 +300,20 @@ export const handlers: HandlerMap = {
         });
       },
     },
+    ShipmentCancelled: {
+      touches: (args, touches) => touches.batches.add(int(args.batchId)),
+      apply: (context, args) => {
+        context.set.update("batches", batchKey(args.batchId), context.at.blockNumber, {
+          status: "active",
+          pendingRecipient: null,
+          updatedBlock: context.at.blockNumber,
+        });
+        trace(context, int(args.batchId), "shipment_cancelled", address(args.from), {
+          counterparty: address(args.to),
+          details: { reasonHash: hex(args.reasonHash) },
+        });
+      },
+    },
     InspectionRecorded: {
       apply: (context, args) =>
         trace(context, int(args.batchId), "inspected", address(args.inspector), {

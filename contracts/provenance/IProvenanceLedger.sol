@@ -106,6 +106,8 @@ interface IProvenanceLedger {
     event BatchReceived(uint256 indexed batchId, address indexed from, address indexed to);
     /// @notice Emitted when the recipient refuses a shipment; custody stays with the shipper.
     event ShipmentRejected(uint256 indexed batchId, address indexed from, address indexed to, bytes32 reasonHash);
+    /// @notice Emitted when the shipper calls a shipment back before it was received or rejected.
+    event ShipmentCancelled(uint256 indexed batchId, address indexed from, address indexed to, bytes32 reasonHash);
     /// @notice Emitted when an inspector records an inspection result.
     event InspectionRecorded(uint256 indexed batchId, address indexed inspector, bool passed, bytes32 certificateHash);
     /// @notice Emitted when a member records an observation (e.g. a sensor reading) by its hash.
@@ -165,6 +167,12 @@ interface IProvenanceLedger {
     /// @notice The recipient refuses a shipment; the batch returns to its shipper, active.
     /// @dev Requirements: as for {receiveShipment}. Emits {ShipmentRejected}.
     function rejectShipment(uint256 batchId, bytes32 reasonHash) external;
+
+    /// @notice The shipper calls back a shipment that was neither received nor rejected (e.g. the
+    /// recipient was suspended meanwhile); the batch is active again in the shipper's custody.
+    /// @dev Requirements: caller is an active member and the batch's custodian; batch in transit.
+    /// Emits {ShipmentCancelled}.
+    function cancelShipment(uint256 batchId, bytes32 reasonHash) external;
 
     /// @notice Records an inspection result for a batch.
     /// @dev Requirements: caller is an active INSPECTOR; batch exists. Emits {InspectionRecorded}.

@@ -63,6 +63,7 @@ contract ProvenanceLedger is IProvenanceLedger, Multicall {
         returns (uint256 shippedId)
     {
         Batch storage batch = _usableBatchHeldByCaller(batchId);
+        registry.requireActiveRole(msg.sender, Roles.ANY_MEMBER);
         if (to == msg.sender) revert ShipmentToSelf(batchId);
         registry.requireActiveRole(to, Roles.ANY_MEMBER);
         if (carrier != address(0) && !registry.hasActiveRole(carrier, Roles.LOGISTICS)) revert InvalidCarrier(carrier);
@@ -92,6 +93,17 @@ contract ProvenanceLedger is IProvenanceLedger, Multicall {
         Batch storage batch = _shipmentAddressedToCaller(batchId);
         _closeShipment(batch);
         emit ShipmentRejected(batchId, batch.custodian, msg.sender, reasonHash);
+    }
+
+    /// @inheritdoc IProvenanceLedger
+    function cancelShipment(uint256 batchId, bytes32 reasonHash) external {
+        Batch storage batch = _existingBatch(batchId);
+        if (batch.status != BatchStatus.InTransit) revert BatchNotInTransit(batchId);
+        if (batch.custodian != msg.sender) revert NotCustodian(batchId, msg.sender, batch.custodian);
+        registry.requireActiveRole(msg.sender, Roles.ANY_MEMBER);
+        address recipient = batch.pendingRecipient;
+        _closeShipment(batch);
+        emit ShipmentCancelled(batchId, msg.sender, recipient, reasonHash);
     }
 
     /// @inheritdoc IProvenanceLedger
@@ -282,12 +294,11 @@ contract ProvenanceLedger is IProvenanceLedger, Multicall {
         if (batch.status == BatchStatus.None) revert UnknownBatch(batchId);
     }
 
-    /// @dev An active batch whose custodian is the caller, an active member.
+    /// @dev An active batch whose custodian is the caller; callers check the caller's membership once.
     function _usableBatchHeldByCaller(uint256 batchId) private view returns (Batch storage batch) {
         batch = _existingBatch(batchId);
         _requireActive(batchId, batch.status);
         if (batch.custodian != msg.sender) revert NotCustodian(batchId, msg.sender, batch.custodian);
-        registry.requireActiveRole(msg.sender, Roles.ANY_MEMBER);
     }
 
     /// @dev A batch in transit to the caller, an active member.

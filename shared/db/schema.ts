@@ -89,6 +89,7 @@ export const TRACE_EVENT_TYPES = [
   "shipped",
   "received",
   "rejected",
+  "shipment_cancelled",
   "inspected",
   "observed",
   "transformed_input",
