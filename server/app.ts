@@ -20,6 +20,9 @@ import { batchRoutes } from "./batches/batches.routes";
 import { createTraceRepository } from "./trace/trace.repository";
 import { createTraceService } from "./trace/trace.service";
 import { traceRoutes } from "./trace/trace.routes";
+import { createEpcisRepository } from "./epcis/epcis.repository";
+import { createEpcisService } from "./epcis/epcis.service";
+import { epcisRoutes } from "./epcis/epcis.routes";
 import { createAnchorsRepository } from "./anchors/anchors.repository";
 import { createAnchorsService } from "./anchors/anchors.service";
 import { anchorRoutes } from "./anchors/anchors.routes";
@@ -53,6 +56,7 @@ export function createApp(options: AppOptions): { app: Express; routes: RouteTab
   productRoutes(routes, createProductsService(createProductsRepository(db)));
   batchRoutes(routes, batches);
   traceRoutes(routes, createTraceService(createTraceRepository(db), batchesRepository, batches));
+  epcisRoutes(routes, createEpcisService(batchesRepository, batches, createEpcisRepository(db)));
   anchorRoutes(routes, createAnchorsService(createAnchorsRepository(db), membersRepository));
 
   const openApiDocument = buildOpenApiDocument(routes.routes, { version: options.version ?? "0.1.0" });
