@@ -2,7 +2,7 @@ import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
-    include: ["test/indexer/**/*.test.ts", "test/server/**/*.test.ts", "test/shared/**/*.test.ts", "test/e2e/**/*.test.ts"],
+    include: ["test/indexer/**/*.test.ts", "test/cli/**/*.test.ts", "test/server/**/*.test.ts", "test/shared/**/*.test.ts", "test/e2e/**/*.test.ts"],
     testTimeout: 120_000,
     hookTimeout: 180_000,
     pool: "forks",

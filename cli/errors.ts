@@ -1,0 +1,149 @@
+import { isError, type ErrorDescription } from "ethers";
+import { allErrorsInterface } from "../shared/chain/contracts";
+import { roleNames } from "../shared/roles";
+import { formatGtin, formatUnit } from "../shared/trade-codes";
+
+/** Invalid input (bad address, quantity, role, missing key...): exit code 2, message names the option. */
+export class UsageError extends Error {
+  override name = "UsageError";
+}
+
+/** A failure the CLI explains itself (e.g. a proof that does not verify): exit code 1. */
+export class CliError extends Error {
+  override name = "CliError";
+}
+
+export interface DescribedError {
+  message: string;
+  exitCode: 1 | 2;
+  /** The decoded custom error, when the failure was a contract revert. */
+  revert?: { name: string; signature: string; args: string[] };
+}
+
+const MEMBER_STATUS = ["not admitted", "active", "suspended", "revoked"];
+
+const roleText = (bits: bigint) => {
+  const names = roleNames(Number(bits));
+  return names.length > 0 ? names.join("+") : `bits ${bits}`;
+};
+
+type Explain = (args: ErrorDescription["args"]) => string;
+
+/** Human sentences for the custom errors members run into; anything else prints as `Name(args)`. */
+const EXPLAIN: Record<string, Explain> = {
+  // MemberRegistry
+  MissingRole: ([account, role]) =>
+    role === 0n ? `${account} is not an active member` : `${account} is not an active member with role ${roleText(role)}`,
+  MemberAlreadyAdmitted: ([account]) => `${account} is already admitted`,
+  UnknownMember: ([account]) => `${account} has never been admitted`,
+  InvalidMemberStatus: ([account, status]) =>
+    `${account} is ${MEMBER_STATUS[Number(status)] ?? `in status ${status}`}, which this operation does not allow`,
+  InvalidRoles: ([roles]) => `role bits ${roles} name no valid combination of roles`,
+  CreditCodeInUse: ([, holder]) => `that credit code is already registered to ${holder}`,
+  ZeroValue: () => "a zero address or zero hash was given where a value is required",
+  AdminCannotBeRenounced: () => "the admin role cannot be renounced; hand it over with `admin transfer`",
+  OwnableUnauthorizedAccount: ([account]) =>
+    `${account} is not the consortium admin (nor, for \`admin accept\`, the pending admin)`,
+  OwnableInvalidOwner: ([owner]) => `${owner} cannot become the admin`,
+  // ProvenanceLedger
+  InvalidGtin: ([gtin]) => `${formatGtin(gtin)} is not a valid GTIN`,
+  InvalidHsCode: ([hs]) => `"${hs}" is not an HS code of 6, 8 or 10 digits`,
+  ProductAlreadyRegistered: ([gtin]) => `product ${formatGtin(gtin)} is already registered`,
+  UnknownProduct: ([gtin]) => `product ${formatGtin(gtin)} is not registered`,
+  InvalidUnit: ([unit]) => `"${formatUnit(unit)}" is not a UN/CEFACT unit code`,
+  InvalidOriginRegion: ([region]) => `origin region ${region} is not valid`,
+  ProductionTimeInFuture: ([producedAt, now]) =>
+    `the production time ${new Date(Number(producedAt) * 1000).toISOString()} is after the chain's time ${new Date(Number(now) * 1000).toISOString()}`,
+  ZeroQuantity: () => "the quantity must be greater than zero",
+  UnknownBatch: ([id]) => `batch ${id} does not exist`,
+  NotCustodian: ([id, caller, custodian]) => `batch ${id} is held by ${custodian}, not by ${caller}`,
+  NotRecipient: ([id, caller, recipient]) =>
+    recipient === "0x0000000000000000000000000000000000000000"
+      ? `batch ${id} is not being shipped to ${caller}`
+      : `batch ${id} is being shipped to ${recipient}, not to ${caller}`,
+  NotProducerOrRegulator: ([id, caller]) => `${caller} is neither the producer of batch ${id} nor an active regulator`,
+  BatchInTransit: ([id]) => `batch ${id} is in transit`,
+  BatchOnHold: ([id]) => `batch ${id} is on hold`,
+  BatchRecalled: ([id]) => `batch ${id} is recalled`,
+  BatchConsumed: ([id]) => `batch ${id} is consumed`,
+  BatchNotInTransit: ([id]) => `batch ${id} is not in transit`,
+  BatchNotOnHold: ([id]) => `batch ${id} is not on hold`,
+  InsufficientQuantity: ([id, requested, available]) =>
+    `batch ${id} holds ${available}, less than the ${requested} requested`,
+  ShipmentToSelf: ([id]) => `batch ${id} cannot be shipped to its own custodian`,
+  InvalidCarrier: ([carrier]) => `${carrier} is not an active member with role LOGISTICS`,
+  EmptyTransformation: () => "a transformation needs at least one input and one output",
+  DuplicateInput: ([id]) => `batch ${id} is listed twice as an input`,
+  ZeroRoot: () => "the Merkle root is zero",
+  ZeroEventCount: () => "there are no events to anchor",
+  RootAlreadyAnchored: ([root]) => `root ${root} is already anchored`,
+};
+
+/** Revert data may sit on the error itself or on the JSON-RPC error it wraps. */
+function findRevertData(error: unknown, depth = 0): string | undefined {
+  if (error === null || typeof error !== "object" || depth > 6) return undefined;
+  const record = error as Record<string, unknown>;
+  if (typeof record.data === "string" && /^0x[0-9a-fA-F]{8,}$/.test(record.data)) return record.data;
+  for (const key of ["error", "info", "cause", "data", "payload"]) {
+    const found = findRevertData(record[key], depth + 1);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+export function decodeRevert(error: unknown): ErrorDescription | undefined {
+  const data = findRevertData(error);
+  if (!data) return undefined;
+  try {
+    return allErrorsInterface.parseError(data) ?? undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const formatArg = (value: unknown): string => (typeof value === "string" ? value : String(value));
+
+/** Turns anything thrown by a command into the line printed after "Error: " and an exit code. */
+export function describeError(error: unknown, rpcUrl?: string): DescribedError {
+  if (error instanceof UsageError) return { message: error.message, exitCode: 2 };
+  if (error instanceof CliError) return { message: error.message, exitCode: 1 };
+
+  const decoded = decodeRevert(error);
+  if (decoded) {
+    const args = Array.from(decoded.args, formatArg);
+    const explain = EXPLAIN[decoded.name];
+    const message = explain
+      ? `${explain(decoded.args)} (${decoded.name})`
+      : `${decoded.name}(${args.join(", ")})`;
+    return { message, exitCode: 1, revert: { name: decoded.name, signature: decoded.signature, args } };
+  }
+
+  if (isError(error, "CALL_EXCEPTION")) {
+    const reason = error.reason ? `: ${error.reason}` : "";
+    return { message: `the transaction reverted${reason}`, exitCode: 1 };
+  }
+  const rpcMessage = nodeMessage(error);
+  if (isError(error, "INSUFFICIENT_FUNDS") || /enough funds|insufficient funds/i.test(rpcMessage ?? "")) {
+    return { message: "the signing account does not have enough ether to pay for gas", exitCode: 1 };
+  }
+  if (rpcMessage) return { message: `the node refused the request: ${rpcMessage}`, exitCode: 1 };
+  const text = error instanceof Error ? error.message : String(error);
+  if (/ECONNREFUSED|ENOTFOUND|EAI_AGAIN|fetch failed|SERVER_ERROR|TIMEOUT/i.test(text) || isError(error, "TIMEOUT")) {
+    return { message: `cannot reach the JSON-RPC node${rpcUrl ? ` at ${rpcUrl}` : ""} (${shortMessage(error)})`, exitCode: 1 };
+  }
+  return { message: shortMessage(error), exitCode: 1 };
+}
+
+/** The JSON-RPC error message ethers could not map to one of its codes ("could not coalesce error"). */
+function nodeMessage(error: unknown): string | undefined {
+  if (!isError(error, "UNKNOWN_ERROR")) return undefined;
+  const inner = (error as { error?: { message?: unknown } }).error;
+  return typeof inner?.message === "string" ? inner.message : undefined;
+}
+
+function shortMessage(error: unknown): string {
+  if (error && typeof error === "object" && typeof (error as { shortMessage?: unknown }).shortMessage === "string") {
+    return (error as { shortMessage: string }).shortMessage;
+  }
+  return error instanceof Error ? error.message : String(error);
+}
