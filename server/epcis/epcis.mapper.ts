@@ -13,6 +13,7 @@ import type { TraceEventRow } from "../batches/batches.repository";
  * | shipped                   | ObjectEvent               | OBSERVE | shipping         | in_transit                  |                                        |
  * | received                  | ObjectEvent               | OBSERVE | receiving        | in_progress                 |                                        |
  * | rejected                  | ObjectEvent               | OBSERVE | arriving         | returned                    |                                        |
+ * | shipment_cancelled        | ObjectEvent               | OBSERVE | void_shipping    | active                      |                                        |
  * | inspected                 | ObjectEvent               | OBSERVE | inspecting       | conformant / non_conformant |                                        |
  * | observed                  | ObjectEvent               | OBSERVE | sensor_reporting |                             |                                        |
  * | transformed_input/_output | TransformationEvent (one) |         | commissioning    | active                      |                                        |
@@ -88,6 +89,7 @@ type BizStep =
   | "commissioning"
   | "picking"
   | "shipping"
+  | "void_shipping"
   | "receiving"
   | "arriving"
   | "inspecting"
@@ -177,6 +179,11 @@ interface TransformationOutputDetails {
 }
 
 const details = <T>(row: TraceEventRow) => row.details as T;
+
+/** A trace event type added to the schema without a mapping here is a type error. */
+function unreachable(type: never): never {
+  throw new Error(`EPCIS mapping: no mapping for trace event type ${String(type)}`);
+}
 
 /** Batches a row names besides its own (split partner, transformation inputs or outputs). */
 export function batchIdsReferencedBy(row: TraceEventRow): number[] {
@@ -319,6 +326,15 @@ function singleRowEvent(context: MappingContext, row: TraceEventRow): EpcisObjec
       // Not `receiving`: CBV defines it as adding the objects to the receiver's inventory, which a
       // refusal does not. The shipment arrived and goes back; custody stays with the shipper.
       return objectEvent(context, row, { action: "OBSERVE", bizStep: "arriving", disposition: "returned", ...reason });
+    case "shipment_cancelled":
+      // CBV's void_shipping declares that objects of a prior shipping event were not shipped after all.
+      return objectEvent(context, row, {
+        action: "OBSERVE",
+        bizStep: "void_shipping",
+        disposition: "active",
+        ...parties(context, row.actor, row.counterparty),
+        ...reason,
+      });
     case "inspected": {
       const passed = details<{ passed?: boolean }>(row).passed === true;
       return objectEvent(context, row, {
@@ -362,8 +378,12 @@ function singleRowEvent(context: MappingContext, row: TraceEventRow): EpcisObjec
         persistentDisposition: { set: ["recalled"], unset: ["non_sellable_other"] },
         ...reason,
       });
+    case "split":
+    case "transformed_input":
+    case "transformed_output":
+      throw new Error(`EPCIS mapping: ${row.type} rows are mapped with their partners, not one by one`);
     default:
-      throw new Error(`EPCIS mapping: unexpected ${row.type} row in a single-row event`);
+      return unreachable(row.type);
   }
 }
 

@@ -265,11 +265,12 @@ describe(`EPCIS 2.0 export of batch events (${databaseKind})`, () => {
         ["ObjectEvent", "ADD", "commissioning", "active"],
         ["ObjectEvent", "OBSERVE", "shipping", "in_transit"],
         ["ObjectEvent", "OBSERVE", "arriving", "returned"],
+        ["ObjectEvent", "OBSERVE", "void_shipping", "active"],
         ["ObjectEvent", "OBSERVE", "inspecting", "conformant"],
         ["ObjectEvent", "OBSERVE", "holding", "non_sellable_other"],
         ["ObjectEvent", "OBSERVE", "holding", "available"],
       ]);
-      const [commissioned, shipped, rejected, inspected, , released] = events;
+      const [commissioned, shipped, rejected, cancelled, inspected, , released] = events;
       // No lot: the GTIN alone identifies the class.
       expect(commissioned.quantityList).toEqual([{ epcClass: "https://id.gs1.org/01/09506000134352", quantity: 5, uom: "KGM" }]);
       expect(commissioned.ilmd).not.toHaveProperty("cbvmda:lotNumber");
@@ -283,6 +284,11 @@ describe(`EPCIS 2.0 export of batch events (${databaseKind})`, () => {
         "tracefin:reasonHash": doc("wrong temperature"),
       });
       expect(rejected.quantityList).toEqual([{ epcClass: "https://id.gs1.org/01/09506000134352" }]);
+      expect(cancelled).toMatchObject({
+        "tracefin:actor": partyUri(31337, SHIPPER),
+        "tracefin:counterparty": partyUri(31337, RECIPIENT),
+        "tracefin:reasonHash": doc("consignee suspended"),
+      });
       expect(inspected).not.toHaveProperty("certificationInfo");
       expect(released.persistentDisposition).toEqual({ unset: ["non_sellable_other"] });
     });
@@ -366,7 +372,7 @@ describe(`EPCIS 2.0 export of batch events (${databaseKind})`, () => {
 const SHIPPER = "0x70997970c51812dc3a010c7d01b50e0d17dc79c8";
 const RECIPIENT = "0x3c44cdddb6a900fa2b585dd299e03d12fa4293bc";
 
-/** Rows as the indexer would write them for a rejected shipment and a released hold. */
+/** Rows as the indexer would write them for a rejected and a cancelled shipment and a released hold. */
 function syntheticExport() {
   let block = 100;
   const row = (type: TraceEventRow["type"], fields: Partial<TraceEventRow> = {}): TraceEventRow => {
@@ -396,6 +402,7 @@ function syntheticExport() {
       details: { carrier: "0x" + "0".repeat(40) },
     }),
     row("rejected", { actor: RECIPIENT, counterparty: SHIPPER, details: { reasonHash: doc("wrong temperature") } }),
+    row("shipment_cancelled", { counterparty: RECIPIENT, details: { reasonHash: doc("consignee suspended") } }),
     row("inspected", { actor: RECIPIENT, documentHash: ZERO_HASH, details: { passed: true } }),
     row("held", { details: { reasonHash: doc("complaint") } }),
     row("hold_released", { details: { reasonHash: doc("complaint cleared") } }),
