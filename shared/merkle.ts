@@ -50,3 +50,20 @@ export function buildMerkleTree(leaves: string[]): MerkleTree {
 export function verifyMerkleProof(root: string, leaf: string, proof: string[]): boolean {
   return proof.reduce((node, sibling) => hashPair(node, sibling), leaf.toLowerCase()) === root.toLowerCase();
 }
+
+/**
+ * The canonical JSON line of an event: object keys sorted (by UTF-16 code units), no whitespace,
+ * numbers and strings as JSON.stringify writes them; for parsed JSON this is RFC 8785 (JCS).
+ * The same event therefore hashes to the same leaf however its file was formatted.
+ */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+  if (value !== null && typeof value === "object") {
+    const record = value as Record<string, unknown>;
+    return `{${Object.keys(record)
+      .sort()
+      .map((key) => `${JSON.stringify(key)}:${canonicalJson(record[key])}`)
+      .join(",")}}`;
+  }
+  return JSON.stringify(value);
+}

@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { Command } from "commander";
-import { buildMerkleTree, leafOf, verifyMerkleProof } from "../../shared/merkle";
+import { buildMerkleTree, canonicalJson, leafOf, verifyMerkleProof } from "../../shared/merkle";
 import { openChain } from "../context";
 import { CliError, UsageError } from "../errors";
 import { formatTime, shortAddress, toJson, txFields, txSuffix } from "../output";
@@ -9,23 +9,6 @@ import { parseIndex, readFileOption } from "../parse";
 
 export const MANIFEST_FORMAT = "tracefin-anchor-manifest/1";
 const MAX_EVENTS = 2 ** 32 - 1;
-
-/**
- * The canonical JSON line of an event: object keys sorted (by UTF-16 code units), no whitespace,
- * numbers and strings as JSON.stringify writes them; for parsed JSON this is RFC 8785 (JCS).
- * The same event therefore hashes to the same leaf however its file was formatted.
- */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
-  if (value !== null && typeof value === "object") {
-    const record = value as Record<string, unknown>;
-    return `{${Object.keys(record)
-      .sort()
-      .map((key) => `${JSON.stringify(key)}:${canonicalJson(record[key])}`)
-      .join(",")}}`;
-  }
-  return JSON.stringify(value);
-}
 
 /** The events of a JSON Lines file (one event per non-blank line) or of a file holding a JSON array. */
 export function readEvents(file: string): unknown[] {

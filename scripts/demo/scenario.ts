@@ -2,7 +2,7 @@ import type { ContractTransactionResponse, Signer } from "ethers";
 import type { Deployment } from "../../shared/chain/deployments";
 import { connectContracts } from "../../shared/chain/contracts";
 import { sha256Hex, ZERO_HASH } from "../../shared/hashing";
-import { buildMerkleTree, leafOf } from "../../shared/merkle";
+import { buildMerkleTree, canonicalJson, leafOf } from "../../shared/merkle";
 import { roleBits, type RoleName } from "../../shared/roles";
 import { encodeUnit } from "../../shared/trade-codes";
 
@@ -105,7 +105,7 @@ export async function loadDemoScenario(deployment: Deployment, signers: Signer[]
   batches.applesB1 = await shipAndReceive("orchard", "coldStore", batches.applesB, 10_000, "orchard->cold store B1");
 
   const readings = Array.from({ length: 24 }, (_, hour) =>
-    JSON.stringify({ batchId: batches.applesA, sensor: "coldroom-3", hour, celsius: 1.5 + (hour % 4) * 0.25 }),
+    canonicalJson({ batchId: batches.applesA, sensor: "coldroom-3", hour, celsius: 1.5 + (hour % 4) * 0.25 }),
   );
   const tree = buildMerkleTree(readings.map((reading) => leafOf(reading)));
   const anchorUri = "https://tracefin.example/anchors/coldroom-3/day-1.json";
