@@ -144,6 +144,15 @@ contract ProvenanceHandler is ForgeBase {
         calls["reject"]++;
     }
 
+    function cancelShipment(uint256 batchSeed) external {
+        (uint256 batchId, bool found) = _findBatch(batchSeed, IProvenanceLedger.BatchStatus.InTransit);
+        if (!found) return;
+        address shipper = ledger.batchOf(batchId).custodian;
+        (bool ok,) = _act(shipper, abi.encodeCall(IProvenanceLedger.cancelShipment, (batchId, keccak256("called back"))));
+        if (!ok) return;
+        calls["cancel"]++;
+    }
+
     /// @notice Consumes 1-3 active batches held by one custodian into 1-2 new output batches.
     function transform(uint256 batchSeed, uint256 inputSeed, uint256 outputSeed) external {
         (uint256 firstId, bool found) = _findBatch(batchSeed, IProvenanceLedger.BatchStatus.Active);

@@ -80,7 +80,7 @@ contract ProvenanceInvariants is ProvenanceFixture {
 
     /// @dev ...and only its actions (not its ghost getters).
     function targetSelectors() public view returns (FuzzSelector[] memory selectors) {
-        bytes4[] memory actions = new bytes4[](8);
+        bytes4[] memory actions = new bytes4[](9);
         actions[0] = ProvenanceHandler.commission.selector;
         actions[1] = ProvenanceHandler.ship.selector;
         actions[2] = ProvenanceHandler.receiveShipment.selector;
@@ -89,6 +89,7 @@ contract ProvenanceInvariants is ProvenanceFixture {
         actions[5] = ProvenanceHandler.hold.selector;
         actions[6] = ProvenanceHandler.releaseHold.selector;
         actions[7] = ProvenanceHandler.recall.selector;
+        actions[8] = ProvenanceHandler.cancelShipment.selector;
         selectors = new FuzzSelector[](1);
         selectors[0] = FuzzSelector({addr: address(handler), selectors: actions});
     }
