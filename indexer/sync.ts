@@ -111,14 +111,22 @@ export function createIndexer(options: IndexerOptions): Indexer {
     );
   }
 
-  /** eth_getLogs over [from, to], halving the range while the node refuses it. */
-  async function fetchLogs(from: number, to: number): Promise<{ logs: RpcLog[]; to: number }> {
+  /**
+   * eth_getLogs over [from, to], halving the range while the node refuses it. Also returns the hash
+   * the range's last block had just before the logs were read (see its use in `step`).
+   */
+  async function fetchLogs(from: number, to: number): Promise<{ logs: RpcLog[]; to: number; toHash: string }> {
     for (;;) {
       const end = Math.min(to, from + state.blockRange - 1);
       try {
+        const endBlock = await retry(() => rpc.block(end));
+        if (!endBlock) throw new ChainMovedError(`block ${end} vanished`);
         const logs = await retry(() => rpc.logs(decoder.addresses, from, end));
-        if (state.blockRange < maxBlockRange) state.blockRange = Math.min(maxBlockRange, state.blockRange * 2);
-        return { logs, to: end };
+        // Only a full-width range accepted says the node may take a wider one (not one cut at the safe head).
+        if (end - from + 1 === state.blockRange && state.blockRange < maxBlockRange) {
+          state.blockRange = Math.min(maxBlockRange, state.blockRange * 2);
+        }
+        return { logs, to: end, toHash: endBlock.hash };
       } catch (error) {
         if (!(error instanceof RangeTooLargeError) || state.blockRange === 1) throw error;
         state.blockRange = Math.max(1, Math.floor(state.blockRange / 2));
@@ -152,8 +160,9 @@ export function createIndexer(options: IndexerOptions): Indexer {
     if (checkpoint.blockNumber >= safeHead) return false;
 
     const from = checkpoint.blockNumber + 1;
-    const { logs, to } = await fetchLogs(from, safeHead);
-    const windowStart = head - reorgWindow + 1;
+    const { logs, to, toHash } = await fetchLogs(from, safeHead);
+    // The last `reorgWindow` blocks and their parent: the common ancestor of the deepest reorg undone.
+    const windowStart = head - reorgWindow;
     const unfinalized = to >= windowStart;
 
     // Inside the reorg window every block header is kept, so a later fork can find its ancestor;
@@ -162,6 +171,10 @@ export function createIndexer(options: IndexerOptions): Indexer {
     wanted.add(to);
     if (unfinalized) for (let n = Math.max(from, windowStart); n <= to; n++) wanted.add(n);
     const blocks = await fetchBlocks([...wanted].sort((a, b) => a - b));
+
+    // Logs name their block hash, but no logs name nothing: the range's last block, the same before the
+    // logs were read and after, vouches that they come from the chain the blocks were read from.
+    if (blocks.get(to)!.hash !== toHash) throw new ChainMovedError(`block ${to} changed while its logs were read`);
 
     for (const log of logs) {
       if (log.removed || blocks.get(log.blockNumber)!.hash !== log.blockHash) {
@@ -222,7 +235,9 @@ export function createIndexer(options: IndexerOptions): Indexer {
           more = await guardedStep();
         } catch (error) {
           if (error instanceof FatalIndexerError) throw error;
-          logger.error("Indexer step failed; will retry", { error: (error as Error).message });
+          // Database errors arrive wrapped ("Failed query: ..."); the reason is their cause.
+          const { message, cause } = error as Error;
+          logger.error("Indexer step failed; will retry", { error: message, ...(cause instanceof Error && { cause: cause.message }) });
         }
         if (!more) await sleep(options.pollIntervalMs, signal);
       }
