@@ -54,8 +54,15 @@ export function createIndexer(options: IndexerOptions): Indexer {
   const decoder = createDecoder(deployment);
   const key = deploymentKey(deployment);
   const state: IndexerStatus = { checkpoint: -1, head: -1, lagBlocks: 0, eventsIndexed: 0, reorgs: 0, blockRange: maxBlockRange };
+  /** Set while `run` follows the head, so that Ctrl-C also ends a retry loop against a dead node. */
+  let stopSignal: AbortSignal | undefined;
+  /** Smallest range the node refused: growing back never reaches it again, so a hard limit costs one refusal. */
+  let refusedRange = Number.POSITIVE_INFINITY;
   const retry = <T>(operation: () => Promise<T>) =>
-    withRetry(operation, { onRetry: (error, attempt) => logger.warn("RPC failed, retrying", { attempt, error: error.message }) });
+    withRetry(operation, {
+      signal: stopSignal,
+      onRetry: (error, attempt) => logger.warn("RPC failed, retrying", { attempt, error: error.message }),
+    });
 
   async function loadCheckpoint(): Promise<Checkpoint> {
     const [row] = await db.select().from(indexerCheckpoints).where(eq(indexerCheckpoints.id, CHECKPOINT_ID));
@@ -123,12 +130,13 @@ export function createIndexer(options: IndexerOptions): Indexer {
         if (!endBlock) throw new ChainMovedError(`block ${end} vanished`);
         const logs = await retry(() => rpc.logs(decoder.addresses, from, end));
         // Only a full-width range accepted says the node may take a wider one (not one cut at the safe head).
-        if (end - from + 1 === state.blockRange && state.blockRange < maxBlockRange) {
-          state.blockRange = Math.min(maxBlockRange, state.blockRange * 2);
+        if (end - from + 1 === state.blockRange) {
+          state.blockRange = Math.max(state.blockRange, Math.min(maxBlockRange, state.blockRange * 2, refusedRange - 1));
         }
         return { logs, to: end, toHash: endBlock.hash };
       } catch (error) {
         if (!(error instanceof RangeTooLargeError) || state.blockRange === 1) throw error;
+        refusedRange = Math.min(refusedRange, end - from + 1);
         state.blockRange = Math.max(1, Math.floor(state.blockRange / 2));
         logger.info("Node refused the log range; shrinking it", { blockRange: state.blockRange });
       }
@@ -229,6 +237,7 @@ export function createIndexer(options: IndexerOptions): Indexer {
       return state.checkpoint;
     },
     async run(signal) {
+      stopSignal = signal;
       while (!signal.aborted) {
         let more = false;
         try {

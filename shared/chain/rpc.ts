@@ -139,17 +139,32 @@ const describe = (error: unknown) => (error instanceof Error ? `${error.name}: $
 /** Runs `operation`, retrying {RetryableRpcError}s with exponential backoff capped at `maxDelayMs`. */
 export async function withRetry<T>(
   operation: () => Promise<T>,
-  options: { retries?: number; baseDelayMs?: number; maxDelayMs?: number; onRetry?: (error: Error, attempt: number) => void } = {},
+  options: {
+    retries?: number;
+    baseDelayMs?: number;
+    maxDelayMs?: number;
+    /** Stops retrying (the last error is thrown) once aborted. */
+    signal?: AbortSignal;
+    onRetry?: (error: Error, attempt: number) => void;
+  } = {},
 ): Promise<T> {
-  const { retries = 8, baseDelayMs = 100, maxDelayMs = 5_000, onRetry } = options;
+  const { retries = 8, baseDelayMs = 100, maxDelayMs = 5_000, signal, onRetry } = options;
   for (let attempt = 1; ; attempt++) {
     try {
       return await operation();
     } catch (error) {
-      if (!(error instanceof RetryableRpcError) || attempt > retries) throw error;
+      if (!(error instanceof RetryableRpcError) || attempt > retries || signal?.aborted) throw error;
       onRetry?.(error, attempt);
-      const delay = Math.min(maxDelayMs, baseDelayMs * 2 ** (attempt - 1));
-      await new Promise((resolve) => setTimeout(resolve, delay * (0.5 + Math.random() / 2)));
+      const delay = Math.min(maxDelayMs, baseDelayMs * 2 ** (attempt - 1)) * (0.5 + Math.random() / 2);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(done, delay);
+        function done() {
+          clearTimeout(timer);
+          signal?.removeEventListener("abort", done);
+          resolve();
+        }
+        signal?.addEventListener("abort", done, { once: true });
+      });
     }
   }
 }

@@ -77,8 +77,10 @@ describe(`indexer over a misbehaving RPC endpoint (${databaseKind})`, () => {
       expect(await dumpTables(database.db)).toEqual(direct);
       expect(proxy.stats.refusedRanges).toBeGreaterThan(0);
       expect(logger.entries.some((e) => e.message === "Node refused the log range; shrinking it")).toBe(true);
-      // Halved from 5000 down to 4 (5000, 2500, ..., 9, 4); after each accepted full range it tries twice as many.
-      expect(indexer.status().blockRange).toBeLessThanOrEqual(8);
+      // Halved from 5000 down to 4 (10 refusals: 5000, 2500, ..., 9); growing back stays below the
+      // smallest refused range, so the hard limit costs a few more refusals (8, 7, 6, 5), not every other call.
+      expect(indexer.status().blockRange).toBe(4);
+      expect(proxy.stats.refusedRanges).toBeLessThanOrEqual(14);
       // The accepted ranges tile the chain from the deployment block to the head: no gap, no overlap.
       const accepted = proxy.stats.logRanges.filter((range) => !range.refused);
       accepted.forEach((range, i) => expect(range.from).toBe(i === 0 ? chain.deployment.startBlock : accepted[i - 1].to + 1));
@@ -100,5 +102,18 @@ describe(`indexer over a misbehaving RPC endpoint (${databaseKind})`, () => {
     expect(proxy.stats.failed).toBeGreaterThan(0);
     expect(proxy.stats.refusedRanges).toBeGreaterThan(0);
     expect(indexer.status().blockRange).toBeLessThanOrEqual(6);
+  });
+
+  it("stops retrying as soon as run() is aborted while the node is down", async () => {
+    const { indexer, logger } = throughProxy({ failFirst: 1_000_000 });
+    const controller = new AbortController();
+    const running = indexer.run(controller.signal);
+    await waitFor("a few failed attempts", () => proxy.stats.failed >= 3, { timeoutMs: 30_000 });
+    controller.abort();
+    const requestsAtAbort = proxy.stats.requests;
+    await running;
+    // At most the request in flight when the signal came; no further retry round.
+    expect(proxy.stats.requests - requestsAtAbort).toBeLessThanOrEqual(1);
+    expect(logger.entries.some((e) => e.message === "RPC failed, retrying")).toBe(true);
   });
 });
