@@ -28,7 +28,7 @@ export function createAnchorsService(repository: AnchorsRepository, members: Mem
       return (await views([row]))[0];
     },
     async list(query: ListAnchorsQuery) {
-      const after = decodeCursor<[number, number]>(query.cursor, 2);
+      const after = decodeCursor<[number, number]>(query.cursor, ["number", "number"]);
       const rows = await repository.list({ submitter: query.submitter, after, limit: query.limit });
       const page = toPage(rows, query.limit, (row) => row, (row) => [row.blockNumber, row.logIndex]);
       return { items: await views(page.items), nextCursor: page.nextCursor };

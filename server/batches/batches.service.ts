@@ -69,14 +69,14 @@ export function createBatchesService(repository: BatchesRepository, members: Mem
       return toBatchView(row, label);
     },
     async list(query: ListBatchesQuery): Promise<Page<BatchView>> {
-      const afterId = decodeCursor<[number]>(query.cursor, 1)?.[0];
+      const afterId = decodeCursor<[number]>(query.cursor, ["number"])?.[0];
       const rows = await repository.list({ ...query, afterId });
       const label = await partyLabeller(members, partiesOf(rows));
       return toPage(rows, query.limit, (row) => toBatchView(row, label), (row) => [row.batch.id]);
     },
     async timeline(id: number, query: TimelineQuery): Promise<Page<TraceEventView>> {
       await requireBatch(id);
-      const after = decodeCursor<[number, number]>(query.cursor, 2);
+      const after = decodeCursor<[number, number]>(query.cursor, ["number", "number"]);
       const rows = await repository.timeline(id, { type: query.type, after, limit: query.limit });
       const label = await partyLabeller(members, rows.flatMap((row) => [row.actor, row.counterparty]));
       return toPage(rows, query.limit, (row) => toTraceEventView(row, label), (row) => [row.blockNumber, row.logIndex]);

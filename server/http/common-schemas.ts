@@ -49,11 +49,24 @@ export function encodeCursor(key: (string | number)[]): string {
   return Buffer.from(JSON.stringify(key)).toString("base64url");
 }
 
-export function decodeCursor<T extends (string | number)[]>(cursor: string | undefined, arity: number): T | undefined {
+/**
+ * The type of each part of a cursor's sort key: numbers are safe integers (ids, blocks, log indexes),
+ * strings are keys such as addresses and GTINs (never a NUL, which PostgreSQL text cannot hold).
+ */
+export type CursorPart = "string" | "number";
+
+const isCursorPart = (value: unknown, part: CursorPart) =>
+  part === "string" ? typeof value === "string" && !value.includes("\0") : Number.isSafeInteger(value);
+
+/**
+ * Decodes a cursor whose sort key has the given parts. Whatever a client sends that could not have
+ * come from `encodeCursor` for that key is a validation error, never a value bound into a query.
+ */
+export function decodeCursor<T extends (string | number)[]>(cursor: string | undefined, parts: readonly CursorPart[]): T | undefined {
   if (cursor === undefined) return undefined;
   try {
     const key = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
-    if (Array.isArray(key) && key.length === arity && key.every((v) => ["string", "number"].includes(typeof v))) {
+    if (Array.isArray(key) && key.length === parts.length && key.every((v, i) => isCursorPart(v, parts[i]))) {
       return key as T;
     }
   } catch {

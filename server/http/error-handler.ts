@@ -1,5 +1,5 @@
 import type { ErrorRequestHandler, RequestHandler } from "express";
-import { ApiError, STATUS_BY_CODE } from "../errors";
+import { ApiError, STATUS_BY_CODE, ValidationError } from "../errors";
 import type { Logger } from "../../shared/logger";
 
 export function sendError(res: Parameters<RequestHandler>[1], status: number, error: ApiError): void {
@@ -21,6 +21,14 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       return sendError(res, 400, new ApiError("MALFORMED_JSON", "The request body is not valid JSON"));
     }
     if (status === 413) return sendError(res, 413, new ApiError("PAYLOAD_TOO_LARGE", "The request body is too large"));
+    // An unsupported charset or Content-Encoding of the body.
+    if (status === 415) {
+      return sendError(res, 415, new ApiError("UNSUPPORTED_MEDIA_TYPE", `The request body cannot be read: ${(error as Error).message}`));
+    }
+    // The router could not percent-decode a path parameter.
+    if (status === 400 && error instanceof URIError) {
+      return sendError(res, 400, new ValidationError([{ field: "path", message: "is not valid percent-encoding" }]));
+    }
     logger.error("Unhandled error", { method: req.method, path: req.path, error: (error as Error).stack ?? String(error) });
     sendError(res, 500, new ApiError("INTERNAL", "Internal server error"));
   };

@@ -27,7 +27,7 @@ export function createMembersService(repository: MembersRepository) {
       return toMemberView(row);
     },
     async list(query: ListMembersQuery): Promise<Page<MemberView>> {
-      const after = decodeCursor<[string]>(query.cursor, 1)?.[0];
+      const after = decodeCursor<[string]>(query.cursor, ["string"])?.[0];
       const rows = await repository.list({
         roleBit: query.role ? ROLES[query.role] : undefined,
         status: query.status,

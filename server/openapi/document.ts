@@ -15,6 +15,8 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   400: "Invalid input; `details` lists each problem with its field",
   404: "No such resource",
   409: "Conflict with the current state",
+  413: "The request body is too large",
+  415: "The request body's media type, charset or encoding is not supported",
   500: "Unexpected server error",
   503: "Not ready",
 };
@@ -63,7 +65,8 @@ export function buildOpenApiDocument(routes: RouteSpec[], info: { version: strin
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of routes) {
     const openApiPath = route.path.replace(/:(\w+)/g, "{$1}");
-    const statuses = [400, ...(route.errorStatuses ?? []), 500];
+    // Any operation with a body can also meet the JSON body parser's limits.
+    const statuses = [400, ...(route.body ? [413, 415] : []), ...(route.errorStatuses ?? []), 500];
     paths[openApiPath] ??= {};
     paths[openApiPath][route.method] = {
       operationId: route.operationId,

@@ -24,7 +24,7 @@ export function createProductsService(repository: ProductsRepository) {
       return toProductView(row);
     },
     async list(query: ListProductsQuery): Promise<Page<ProductView>> {
-      const after = decodeCursor<[string]>(query.cursor, 1)?.[0];
+      const after = decodeCursor<[string]>(query.cursor, ["string"])?.[0];
       const rows = await repository.list({ registrant: query.registrant, hsPrefix: query.hsCode, after, limit: query.limit });
       return toPage(rows, query.limit, toProductView, (row) => [row.product.gtin]);
     },
