@@ -18,6 +18,8 @@ export class FatalIndexerError extends Error {
 /** The chain changed under a range being read; the step is retried and the reorg check finds it. */
 class ChainMovedError extends Error {}
 
+const MAX_CHAIN_MOVES = 20;
+
 export interface IndexerOptions {
   db: Database;
   rpc: RpcClient;
@@ -219,15 +221,26 @@ export function createIndexer(options: IndexerOptions): Indexer {
     return to < safeHead;
   }
 
+  /**
+   * A step whose chain moved under it is simply retried: the next one sees the reorg. A node that
+   * keeps answering blocks that do not link up is not reorganizing but broken, so after
+   * MAX_CHAIN_MOVES retries in a row the step fails with the reason instead of spinning forever.
+   */
+  let chainMovesInARow = 0;
   async function guardedStep(): Promise<boolean> {
     try {
-      return await step();
+      const more = await step();
+      chainMovesInARow = 0;
+      return more;
     } catch (error) {
-      if (error instanceof ChainMovedError) {
-        logger.warn("Chain moved while reading a range; retrying", { reason: error.message });
-        return true;
+      if (!(error instanceof ChainMovedError)) throw error;
+      if (++chainMovesInARow > MAX_CHAIN_MOVES) {
+        chainMovesInARow = 0;
+        throw new Error(`The node's chain keeps changing under every read (${error.message}); is the node healthy?`);
       }
-      throw error;
+      logger.warn("Chain moved while reading a range; retrying", { reason: error.message });
+      await sleep(Math.min(2_000, 50 * chainMovesInARow), stopSignal ?? new AbortController().signal);
+      return true;
     }
   }
 

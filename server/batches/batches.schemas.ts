@@ -45,11 +45,11 @@ export const listBatchesQuery = z.object({
 });
 export type ListBatchesQuery = z.infer<typeof listBatchesQuery>;
 
-export const batchIdSchema = z.coerce
-  .number({ message: "must be a batch id (positive integer)" })
-  .int("must be a batch id (positive integer)")
-  .min(1, "must be a batch id (positive integer)")
-  .max(Number.MAX_SAFE_INTEGER, "must be a batch id (positive integer)");
+/** Decimal digits only: `0x10` or `1e3` are not silently read as other batches. */
+export const batchIdSchema = z
+  .string()
+  .regex(/^[1-9][0-9]{0,14}$/, "must be a batch id (positive integer)")
+  .transform(Number);
 export const batchParams = z.object({ id: batchIdSchema });
 
 export const traceEventSchema = z

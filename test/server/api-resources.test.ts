@@ -337,7 +337,7 @@ describe(`API resources on a real node and indexer (${databaseKind})`, () => {
       expectError(res, 404, "NOT_FOUND");
       expect(res.body.error.message).toContain("999999");
       expect(res.body.error.details).toEqual({ resource: "Batch", id: "999999" });
-      for (const bad of ["abc", "0", "-1", "1.5", "9".repeat(5000), "99999999999999999999", "Infinity", "NaN"]) {
+      for (const bad of ["abc", "0", "-1", "1.5", "9".repeat(5000), "99999999999999999999", "Infinity", "NaN", "0x10", "1e3", " 7", "007"]) {
         expectError(await system.get(`/api/v1/batches/${bad}`), 400, "VALIDATION_FAILED", "params.id");
         expectError(await system.get(`/api/v1/batches/${bad}/events`), 400, "VALIDATION_FAILED", "params.id");
       }
