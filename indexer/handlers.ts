@@ -1,6 +1,6 @@
-import type { Result } from "ethers";
 import type { MemberRegistry, ProvenanceLedger } from "../typechain-types";
 import type { ContractName } from "../shared/chain/contracts";
+import type { EventArgs } from "./decode";
 import { formatGtin, formatUnit } from "../shared/trade-codes";
 import type { TraceEventType } from "../shared/db/schema";
 import type { BatchRow, Touches, WorkingSet } from "./working-set";
@@ -21,8 +21,8 @@ export interface HandlerContext {
 
 /** Maps one decoded event to rows. `touches` names the state rows it reads so they can be preloaded. */
 export interface EventHandler {
-  touches?(args: Result, touches: Touches): void;
-  apply(context: HandlerContext, args: Result): void;
+  touches?(args: EventArgs, touches: Touches): void;
+  apply(context: HandlerContext, args: EventArgs): void;
 }
 
 type EventNames<C extends { filters: object }> = Exclude<keyof C["filters"], `${string}(${string}`> & string;
@@ -64,8 +64,13 @@ function trace(
   actor: string,
   fields: { counterparty?: string; quantity?: string; documentHash?: string; details?: Record<string, unknown> } = {},
 ): void {
+  // Named fields, not `...at`: spreading into this wide literal was the handlers' main cost.
   set.traceEvents.push({
-    ...at,
+    blockNumber: at.blockNumber,
+    blockHash: at.blockHash,
+    txHash: at.txHash,
+    logIndex: at.logIndex,
+    blockTime: at.blockTime,
     batchId,
     type,
     actor,

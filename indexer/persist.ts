@@ -1,12 +1,15 @@
 import { getTableColumns, sql, type SQL } from "drizzle-orm";
-import type { PgTable } from "drizzle-orm/pg-core";
+import type { PgColumn, PgTable } from "drizzle-orm/pg-core";
 import type { Executor } from "../shared/db/client";
 import { anchors, indexedBlocks, indexerCheckpoints, lineageEdges, traceEvents, undoLog } from "../shared/db/schema";
 import { stateKeyColumns, stateTables, type StateTable, type WorkingSet } from "./working-set";
 import type { RpcBlock } from "../shared/chain/rpc";
 
-/** Rows per INSERT: well under PostgreSQL's 65,535 bind parameters for our widest table. */
-const CHUNK = 1000;
+/**
+ * Rows per INSERT. Each statement binds one array per column, so this bounds the size of a
+ * statement, not the number of its parameters.
+ */
+const CHUNK = 5000;
 
 export interface Checkpoint {
   chainId: number;
@@ -31,19 +34,41 @@ export function replaceAllColumns(table: PgTable): Record<string, SQL> {
   );
 }
 
+/**
+ * INSERT ... SELECT FROM unnest($1::type[], $2::type[], ...): one bind parameter per column however
+ * many rows. Drizzle's multi-row VALUES binds and builds every value separately, which made the query
+ * builder the indexer's main cost on large ranges. Values are encoded as Drizzle encodes them.
+ * Rows must all have the same properties; the table's other columns take their defaults. Rows are
+ * inserted in array order, so serial ids (undo_log's) follow it as with VALUES.
+ */
+async function insertColumns(tx: Executor, table: PgTable, rows: Record<string, unknown>[], onConflict: SQL): Promise<void> {
+  if (rows.length === 0) return;
+  const columns = Object.entries(getTableColumns(table)).filter(([property]) => property in rows[0]);
+  const names = sql.raw(columns.map(([, column]) => `"${column.name}"`).join(", "));
+  const arrays = columns.map(([property, column]) => {
+    const values = rows.map((row) => {
+      const value = row[property];
+      return value === null || value === undefined ? null : column.mapToDriverValue(value);
+    });
+    return sql`${sql.param(values)}::${sql.raw(column.getSQLType())}[]`;
+  });
+  await tx.execute(sql`INSERT INTO ${table} (${names}) SELECT * FROM unnest(${sql.join(arrays, sql`, `)}) ${onConflict}`);
+}
+
+/** `ON CONFLICT (key) DO UPDATE SET col = excluded.col` for every column: an upsert replacing the whole row. */
+function replaceOnConflict(table: PgTable, key: PgColumn): SQL {
+  const set = Object.values(getTableColumns(table)).map((column) => `"${column.name}" = excluded."${column.name}"`);
+  return sql.raw(`ON CONFLICT ("${key.name}") DO UPDATE SET ${set.join(", ")}`);
+}
+
 async function upsertState(tx: Executor, set: WorkingSet, table: StateTable): Promise<void> {
-  const rows = set.dirtyRows(table);
-  for (const chunk of chunks(rows)) {
-    await tx
-      .insert(stateTables[table])
-      .values(chunk as never)
-      .onConflictDoUpdate({ target: stateKeyColumns[table], set: replaceAllColumns(stateTables[table]) });
-  }
+  const onConflict = replaceOnConflict(stateTables[table], stateKeyColumns[table]);
+  for (const chunk of chunks(set.dirtyRows(table))) await insertColumns(tx, stateTables[table], chunk as never, onConflict);
 }
 
 async function appendRows(tx: Executor, table: PgTable, rows: Record<string, unknown>[]): Promise<void> {
   // ON CONFLICT DO NOTHING makes re-applying an already applied range harmless.
-  for (const chunk of chunks(rows)) await tx.insert(table).values(chunk as never).onConflictDoNothing();
+  for (const chunk of chunks(rows)) await insertColumns(tx, table, chunk, sql`ON CONFLICT DO NOTHING`);
 }
 
 export async function saveCheckpoint(tx: Executor, checkpoint: Checkpoint): Promise<void> {
@@ -66,13 +91,8 @@ export async function persistRange(
   await appendRows(tx, lineageEdges, set.lineageEdges);
   await appendRows(tx, anchors, set.anchors);
   await appendRows(tx, undoLog, set.undo as never);
-  if (blocks.length > 0) {
-    for (const chunk of chunks(blocks)) {
-      await tx
-        .insert(indexedBlocks)
-        .values(chunk.map((b) => ({ number: b.number, hash: b.hash, parentHash: b.parentHash })))
-        .onConflictDoUpdate({ target: indexedBlocks.number, set: replaceAllColumns(indexedBlocks) });
-    }
-  }
+  const blockRows = blocks.map((b) => ({ number: b.number, hash: b.hash, parentHash: b.parentHash }));
+  const onConflict = replaceOnConflict(indexedBlocks, indexedBlocks.number);
+  for (const chunk of chunks(blockRows)) await insertColumns(tx, indexedBlocks, chunk, onConflict);
   await saveCheckpoint(tx, checkpoint);
 }

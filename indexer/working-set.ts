@@ -1,4 +1,4 @@
-import { inArray } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import type { Executor } from "../shared/db/client";
 import { anchors, batches, lineageEdges, members, products, traceEvents } from "../shared/db/schema";
 
@@ -51,13 +51,16 @@ export class WorkingSet {
   /** @param undoFromBlock blocks at or above it are inside the reorg window and get undo images. */
   constructor(private readonly undoFromBlock: number) {}
 
+  /** One query per table, binding the keys as one array: IN (...) would bind a parameter per key. */
   async load(executor: Executor, touches: Touches): Promise<void> {
     if (touches.members.size > 0) {
-      const found = await executor.select().from(members).where(inArray(members.address, [...touches.members]));
+      const keys = sql.param([...touches.members]);
+      const found = await executor.select().from(members).where(sql`${members.address} = ANY(${keys}::text[])`);
       for (const row of found) this.rows.members.set(row.address, row);
     }
     if (touches.batches.size > 0) {
-      const found = await executor.select().from(batches).where(inArray(batches.id, [...touches.batches]));
+      const keys = sql.param([...touches.batches]);
+      const found = await executor.select().from(batches).where(sql`${batches.id} = ANY(${keys}::bigint[])`);
       for (const row of found) this.rows.batches.set(String(row.id), row);
     }
   }
