@@ -145,14 +145,18 @@ export function createIndexer(options: IndexerOptions): Indexer {
     }
   }
 
+  /** Block headers, BLOCKS_PER_BATCH per JSON-RPC batch, BATCHES_IN_FLIGHT batches at a time. */
   async function fetchBlocks(numbers: number[]): Promise<Map<number, RpcBlock>> {
+    const BLOCKS_PER_BATCH = 100;
+    const BATCHES_IN_FLIGHT = 4;
     const blocks = new Map<number, RpcBlock>();
-    const CONCURRENCY = 16;
-    for (let i = 0; i < numbers.length; i += CONCURRENCY) {
-      const slice = numbers.slice(i, i + CONCURRENCY);
-      const fetched = await Promise.all(slice.map((n) => retry(() => rpc.block(n))));
-      fetched.forEach((block, j) => {
-        if (!block) throw new ChainMovedError(`block ${slice[j]} vanished`);
+    const slices: number[][] = [];
+    for (let i = 0; i < numbers.length; i += BLOCKS_PER_BATCH) slices.push(numbers.slice(i, i + BLOCKS_PER_BATCH));
+    for (let i = 0; i < slices.length; i += BATCHES_IN_FLIGHT) {
+      const group = slices.slice(i, i + BATCHES_IN_FLIGHT);
+      const fetched = await Promise.all(group.map((slice) => retry(() => rpc.blocks(slice))));
+      fetched.flat().forEach((block, j) => {
+        if (!block) throw new ChainMovedError(`block ${group.flat()[j]} vanished`);
         blocks.set(block.number, block);
       });
     }
