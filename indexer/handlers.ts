@@ -101,6 +101,29 @@ function setBatchStatus(
   };
 }
 
+/**
+ * A shipment ends and the batch is active again: received (custody moves to the recipient),
+ * rejected by the recipient or called back by the shipper (custody stays with the shipper).
+ */
+function shipmentClosed(type: "received" | "rejected" | "shipment_cancelled", actedBy: "from" | "to"): EventHandler {
+  const other = actedBy === "to" ? "from" : "to";
+  return {
+    touches: (args, touches) => touches.batches.add(int(args.batchId)),
+    apply: (context, args) => {
+      const row = context.set.update("batches", batchKey(args.batchId), context.at.blockNumber, {
+        status: "active",
+        pendingRecipient: null,
+        updatedBlock: context.at.blockNumber,
+        ...(type === "received" && { custodian: address(args.to) }),
+      });
+      trace(context, int(args.batchId), type, address(args[actedBy]), {
+        counterparty: address(args[other]),
+        ...(type === "received" ? { quantity: row.quantity } : { details: { reasonHash: hex(args.reasonHash) } }),
+      });
+    },
+  };
+}
+
 const ignoredAdminEvent: EventHandler = {
   // The admin handover is read from the contract when needed; no table depends on it.
   apply: () => {},
@@ -276,49 +299,9 @@ export const handlers: HandlerMap = {
         });
       },
     },
-    BatchReceived: {
-      touches: (args, touches) => touches.batches.add(int(args.batchId)),
-      apply: (context, args) => {
-        const row = context.set.update("batches", batchKey(args.batchId), context.at.blockNumber, {
-          status: "active",
-          custodian: address(args.to),
-          pendingRecipient: null,
-          updatedBlock: context.at.blockNumber,
-        });
-        trace(context, int(args.batchId), "received", address(args.to), {
-          counterparty: address(args.from),
-          quantity: row.quantity,
-        });
-      },
-    },
-    ShipmentRejected: {
-      touches: (args, touches) => touches.batches.add(int(args.batchId)),
-      apply: (context, args) => {
-        context.set.update("batches", batchKey(args.batchId), context.at.blockNumber, {
-          status: "active",
-          pendingRecipient: null,
-          updatedBlock: context.at.blockNumber,
-        });
-        trace(context, int(args.batchId), "rejected", address(args.to), {
-          counterparty: address(args.from),
-          details: { reasonHash: hex(args.reasonHash) },
-        });
-      },
-    },
-    ShipmentCancelled: {
-      touches: (args, touches) => touches.batches.add(int(args.batchId)),
-      apply: (context, args) => {
-        context.set.update("batches", batchKey(args.batchId), context.at.blockNumber, {
-          status: "active",
-          pendingRecipient: null,
-          updatedBlock: context.at.blockNumber,
-        });
-        trace(context, int(args.batchId), "shipment_cancelled", address(args.from), {
-          counterparty: address(args.to),
-          details: { reasonHash: hex(args.reasonHash) },
-        });
-      },
-    },
+    BatchReceived: shipmentClosed("received", "to"),
+    ShipmentRejected: shipmentClosed("rejected", "to"),
+    ShipmentCancelled: shipmentClosed("shipment_cancelled", "from"),
     InspectionRecorded: {
       apply: (context, args) =>
         trace(context, int(args.batchId), "inspected", address(args.inspector), {

@@ -1,3 +1,4 @@
+import { ethers } from "ethers";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { asc, eq } from "drizzle-orm";
 import { RpcClient } from "../../shared/chain/rpc";
@@ -14,11 +15,17 @@ describe(`indexer full sync on hardhat node (${databaseKind})`, () => {
   let chain: TestChain;
   let database: TestDb;
   let demo: DemoResult;
+  let cancelledId: number;
 
   beforeAll(async () => {
     [chain, database] = await Promise.all([startTestChain("hardhat"), openTestDatabase()]);
     const signers = await Promise.all(Array.from({ length: DEMO_MEMBERS.length + 1 }, (_, i) => chain.signer(i)));
     demo = await loadDemoScenario(chain.deployment, signers);
+    // A shipment called back by its shipper, which the demo story does not contain.
+    const orchard = chain.contracts.ledger.connect(signers[1]);
+    await (await orchard.ship(demo.batches.applesB, demo.members.coldStore, 1_000, ethers.ZeroAddress, ethers.ZeroHash)).wait();
+    cancelledId = Number(await chain.contracts.ledger.batchCount());
+    await (await orchard.cancelShipment(cancelledId, ethers.id("truck broke down"))).wait();
   });
   afterAll(async () => {
     await chain?.stop();
@@ -58,6 +65,17 @@ describe(`indexer full sync on hardhat node (${databaseKind})`, () => {
     expect(memberRows).toHaveLength(DEMO_MEMBERS.length);
     const [anchor] = await database.db.select().from(anchors);
     expect(anchor.root).toBe(demo.anchor.root);
+    const cancelled = await database.db
+      .select()
+      .from(traceEvents)
+      .where(eq(traceEvents.batchId, cancelledId))
+      .orderBy(asc(traceEvents.blockNumber), asc(traceEvents.logIndex));
+    expect(cancelled.map((e) => [e.type, e.actor, e.counterparty])).toEqual([
+      ["split", demo.members.orchard.toLowerCase(), null],
+      ["shipped", demo.members.orchard.toLowerCase(), demo.members.coldStore.toLowerCase()],
+      ["shipment_cancelled", demo.members.orchard.toLowerCase(), demo.members.coldStore.toLowerCase()],
+    ]);
+    expect(cancelled[2].details).toEqual({ reasonHash: ethers.id("truck broke down") });
   });
 
   it("yields the same tables whatever the block range, and replays change nothing", async () => {
