@@ -50,9 +50,26 @@ async function insertColumns(tx: Executor, table: PgTable, rows: Record<string, 
       const value = row[property];
       return value === null || value === undefined ? null : column.mapToDriverValue(value);
     });
-    return sql`${sql.param(values)}::${sql.raw(column.getSQLType())}[]`;
+    return sql`${sql.param(arrayLiteral(values))}::${sql.raw(column.getSQLType())}[]`;
   });
   await tx.execute(sql`INSERT INTO ${table} (${names}) SELECT * FROM unnest(${sql.join(arrays, sql`, `)}) ${onConflict}`);
+}
+
+const NEEDS_ESCAPE = /["\\]/;
+
+/**
+ * A PostgreSQL array literal of driver values (strings and numbers). Written here because both
+ * drivers' generic array serializers run two regular expressions over every element: a quarter of
+ * the time spent writing trace_events, whose hex strings and numbers never need escaping.
+ */
+function arrayLiteral(values: unknown[]): string {
+  const items = values.map((value) => {
+    if (value === null) return "NULL";
+    if (typeof value === "number" || typeof value === "bigint") return String(value);
+    if (typeof value !== "string") throw new Error(`Cannot write a ${typeof value} into an array literal`);
+    return NEEDS_ESCAPE.test(value) ? `"${value.replace(/["\\]/g, "\\$&")}"` : `"${value}"`;
+  });
+  return `{${items.join(",")}}`;
 }
 
 /** `ON CONFLICT (key) DO UPDATE SET col = excluded.col` for every column: an upsert replacing the whole row. */
