@@ -3,7 +3,12 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { HDNodeWallet } from "ethers";
+import { startLocalNode } from "../../shared/chain/local-node";
 import { freePort } from "../support/ports";
+
+/** anvil's and hardhat's development mnemonic: its keys are public test keys, never secrets. */
+const DEV_MNEMONIC = "test test test test test test test test test test test junk";
 
 const ROOT = path.resolve(__dirname, "../..");
 const TSX = path.join(ROOT, "node_modules", ".bin", "tsx");
@@ -15,11 +20,19 @@ interface Running {
 }
 
 /** Runs `npm start`'s program (contracts are compiled by `npm test` before this suite) until its banner. */
-async function start(dataDir: string, args: string[] = []): Promise<Running> {
+async function start(dataDir: string, args: string[] = [], env: Record<string, string> = {}): Promise<Running> {
   const [chainPort, apiPort] = [await freePort(), await freePort()];
   const child = spawn(TSX, ["scripts/start.ts", ...args], {
     cwd: ROOT,
-    env: { ...process.env, DATA_DIR: dataDir, CHAIN_PORT: String(chainPort), API_PORT: String(apiPort), DATABASE_URL: "" },
+    env: {
+      ...process.env,
+      DATA_DIR: dataDir,
+      CHAIN_PORT: String(chainPort),
+      API_PORT: String(apiPort),
+      DATABASE_URL: "",
+      RPC_URL: "",
+      ...env,
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
@@ -91,5 +104,31 @@ describe("npm start", () => {
     expect(fresh.output()).toContain("Starting a new embedded anvil chain");
     expect((await json(`${fresh.api}/api/v1/batches?limit=200`)).items).toHaveLength(before.items.length);
     expect(await stop(fresh)).toBe(0);
+  });
+
+  it("against an external chain deploys once with DEPLOYER_KEY, then resumes from the checkpoint", async () => {
+    const node = await startLocalNode({ kind: "anvil", port: await freePort() });
+    try {
+      const deployerKey = HDNodeWallet.fromPhrase(DEV_MNEMONIC, undefined, "m/44'/60'/0'/0/0").privateKey;
+      const dataDir = tempDir();
+      const env = { RPC_URL: node.url, DEPLOYER_KEY: deployerKey };
+      const first = await start(dataDir, [], env);
+      expect(first.output()).toContain("Deployed the contracts");
+      expect(first.output()).not.toContain("Loading the demo story");
+      const readyBefore = await json(`${first.api}/readyz`);
+      expect(readyBefore.status).toBe("ready");
+      expect(await stop(first)).toBe(0);
+
+      await fetch(node.url, { method: "POST", headers: { "content-type": "application/json" },
+        body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "evm_mine", params: [] }) });
+      const second = await start(dataDir, [], env);
+      expect(second.output()).toContain("indexing resumes from its checkpoint");
+      expect(second.output()).not.toContain("Deployed the contracts");
+      const readyAfter = await json(`${second.api}/readyz`);
+      expect(readyAfter.indexedBlock).toBe(readyBefore.indexedBlock + 1);
+      expect(await stop(second)).toBe(0);
+    } finally {
+      await node.stop();
+    }
   });
 });
