@@ -55,7 +55,7 @@ export function createApp(options: AppOptions): { app: Express; routes: RouteTab
   memberRoutes(routes, createMembersService(membersRepository));
   productRoutes(routes, createProductsService(createProductsRepository(db)));
   batchRoutes(routes, batches);
-  traceRoutes(routes, createTraceService(createTraceRepository(db), batchesRepository, batches));
+  traceRoutes(routes, createTraceService(createTraceRepository(db)));
   epcisRoutes(routes, createEpcisService(batchesRepository, batches, createEpcisRepository(db)));
   anchorRoutes(routes, createAnchorsService(createAnchorsRepository(db), membersRepository));
 

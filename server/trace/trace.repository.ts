@@ -1,5 +1,7 @@
-import { sql } from "drizzle-orm";
+import { getTableColumns, sql } from "drizzle-orm";
 import { queryRows, type Database } from "../../shared/db/client";
+import { batches } from "../../shared/db/schema";
+import type { BatchWithProduct } from "../batches/batches.repository";
 
 export interface Reached {
   batchId: number;
@@ -13,6 +15,39 @@ export interface EdgeRow {
   transformationId: number | null;
   txHash: string;
 }
+
+/** The walks' sides, in the order the graph lists them. */
+export const SIDES = ["backward", "forward"] as const;
+export type Side = (typeof SIDES)[number];
+
+/** Everything a lineage graph shows, read in one round trip. */
+export interface GraphRows {
+  /** Per side walked: batches within `depth + 1` edges, each at its shortest distance. */
+  reached: { side: Side; batchId: number; distance: number }[];
+  /** Per side: the edges among its batches within `depth`, oldest first. */
+  edges: (EdgeRow & { side: Side })[];
+  /** The batches within `depth` on either side, with their product. */
+  batches: BatchWithProduct[];
+  /** Member names of those batches' parties, by address. */
+  names: Map<string, string>;
+}
+
+/** How each batches column reads as JSON so that it parses to what Drizzle returns for it. */
+const JSON_FORM: Record<string, (column: string) => string> = {
+  bigint: (column) => column,
+  integer: (column) => column,
+  text: (column) => column,
+  "numeric(78, 0)": (column) => `${column}::text`,
+};
+const batchJson = sql.raw(
+  `json_build_object(${Object.entries(getTableColumns(batches))
+    .map(([property, column]) => {
+      const form = JSON_FORM[column.getSQLType()];
+      if (!form) throw new Error(`batches.${column.name}: no JSON form for ${column.getSQLType()}`);
+      return `'${property}', ${form(`b."${column.name}"`)}`;
+    })
+    .join(", ")})`,
+);
 
 export function createTraceRepository(db: Database) {
   return {
@@ -36,32 +71,74 @@ export function createTraceRepository(db: Database) {
       );
       return rows.map((row) => ({ batchId: Number(row.batch_id), distance: Number(row.distance) }));
     },
-    /** Lineage edges whose both ends are among `batchIds`. */
-    async edgesAmong(batchIds: number[]): Promise<EdgeRow[]> {
-      if (batchIds.length === 0) return [];
-      const ids = sql.param(batchIds.map(String));
-      const rows = await queryRows<{
-        from_batch_id: string | number;
-        to_batch_id: string | number;
-        kind: EdgeRow["kind"];
-        quantity: string;
-        transformation_id: string | number | null;
-        tx_hash: string;
+
+    /**
+     * The lineage graph around `batchId` walked on `sides` up to `depth` edges (and one more, to tell
+     * whether it continues), in one statement whose parts come back as JSON: as seven separate
+     * queries, round trips and planning cost more than the walks themselves.
+     */
+    async graph(batchId: number, sides: Side[], depth: number): Promise<GraphRows> {
+      const [row] = await queryRows<{
+        reached: [number, number, number][] | null;
+        edges: [number, number, number, EdgeRow["kind"], string, number | null, string][] | null;
+        batches: BatchWithProduct[] | null;
+        names: Record<string, string> | null;
       }>(
         db,
-        sql`SELECT from_batch_id, to_batch_id, kind, quantity::text AS quantity, transformation_id, tx_hash
-            FROM lineage_edges
-            WHERE from_batch_id = ANY(${ids}::bigint[]) AND to_batch_id = ANY(${ids}::bigint[])
-            ORDER BY block_number, log_index, from_batch_id, to_batch_id`,
+        sql`WITH RECURSIVE
+              upstream(batch_id, distance) AS (
+                SELECT ${batchId}::bigint, 0 WHERE ${sides.includes("backward")}
+                UNION
+                SELECT e.from_batch_id, w.distance + 1 FROM lineage_edges e JOIN upstream w ON e.to_batch_id = w.batch_id
+                WHERE w.distance < ${depth + 1}
+              ),
+              downstream(batch_id, distance) AS (
+                SELECT ${batchId}::bigint, 0 WHERE ${sides.includes("forward")}
+                UNION
+                SELECT e.to_batch_id, w.distance + 1 FROM lineage_edges e JOIN downstream w ON e.from_batch_id = w.batch_id
+                WHERE w.distance < ${depth + 1}
+              ),
+              reached(side, batch_id, distance) AS (
+                SELECT 0, batch_id, min(distance) FROM upstream GROUP BY batch_id
+                UNION ALL
+                SELECT 1, batch_id, min(distance) FROM downstream GROUP BY batch_id
+              ),
+              within AS (SELECT side, batch_id FROM reached WHERE distance <= ${depth}),
+              -- The planner cannot size a CTE and would scan whole tables to join one: the LATERAL
+              -- subqueries (kept apart by LIMIT and OFFSET) make it look each batch up by its key.
+              shown AS (
+                SELECT b.*, p.name AS product_name, p.hs_code
+                FROM (SELECT DISTINCT batch_id FROM within) w
+                CROSS JOIN LATERAL (SELECT * FROM batches b WHERE b.id = w.batch_id LIMIT 1) b
+                LEFT JOIN products p ON p.gtin = b.gtin
+              )
+            SELECT
+              (SELECT json_agg(json_build_array(side, batch_id, distance)) FROM reached) AS reached,
+              (SELECT json_agg(
+                        json_build_array(t.side, e.from_batch_id, e.to_batch_id, e.kind, e.quantity::text, e.transformation_id, e.tx_hash)
+                        ORDER BY t.side, e.block_number, e.log_index, e.from_batch_id, e.to_batch_id)
+                 FROM within t
+                 CROSS JOIN LATERAL (SELECT * FROM lineage_edges e WHERE e.to_batch_id = t.batch_id OFFSET 0) e
+                 WHERE EXISTS (SELECT FROM within f WHERE f.side = t.side AND f.batch_id = e.from_batch_id)) AS edges,
+              (SELECT json_agg(json_build_object('batch', ${batchJson}, 'productName', b.product_name, 'hsCode', b.hs_code))
+                 FROM shown b) AS batches,
+              (SELECT json_object_agg(m.address, m.name) FROM members m
+                 WHERE m.address IN (SELECT unnest(ARRAY[producer, custodian, pending_recipient]) FROM shown)) AS names`,
       );
-      return rows.map((row) => ({
-        from: Number(row.from_batch_id),
-        to: Number(row.to_batch_id),
-        kind: row.kind,
-        quantity: row.quantity,
-        transformationId: row.transformation_id === null ? null : Number(row.transformation_id),
-        txHash: row.tx_hash,
-      }));
+      return {
+        reached: (row.reached ?? []).map(([side, batchId, distance]) => ({ side: SIDES[side], batchId, distance })),
+        edges: (row.edges ?? []).map(([side, from, to, kind, quantity, transformationId, txHash]) => ({
+          side: SIDES[side],
+          from,
+          to,
+          kind,
+          quantity,
+          transformationId,
+          txHash,
+        })),
+        batches: row.batches ?? [],
+        names: new Map(Object.entries(row.names ?? {})),
+      };
     },
   };
 }
