@@ -49,7 +49,67 @@ const batchJson = sql.raw(
     .join(", ")})`,
 );
 
+/**
+ * The lineage graph around a batch in one statement whose parts come back as JSON: as seven separate
+ * queries, round trips and planning cost more than the walks themselves. Named and prepared, so each
+ * PostgreSQL connection plans it once. Walks only the sides whose flag is set, up to `beyond` edges.
+ */
+function prepareGraphStatement(db: Database) {
+  const p = sql.placeholder;
+  return db
+    .select({
+      reached: sql<[number, number, number][] | null>`g.reached`,
+      edges: sql<[number, number, number, EdgeRow["kind"], string, number | null, string][] | null>`g.edges`,
+      batches: sql<BatchWithProduct[] | null>`g.batches`,
+      names: sql<Record<string, string> | null>`g.names`,
+    })
+    .from(
+      sql`(WITH RECURSIVE
+              upstream(batch_id, distance) AS (
+                SELECT ${p("batchId")}::bigint, 0 WHERE ${p("backward")}::boolean
+                UNION
+                SELECT e.from_batch_id, w.distance + 1 FROM lineage_edges e JOIN upstream w ON e.to_batch_id = w.batch_id
+                WHERE w.distance < ${p("beyond")}::int
+              ),
+              downstream(batch_id, distance) AS (
+                SELECT ${p("batchId")}::bigint, 0 WHERE ${p("forward")}::boolean
+                UNION
+                SELECT e.to_batch_id, w.distance + 1 FROM lineage_edges e JOIN downstream w ON e.from_batch_id = w.batch_id
+                WHERE w.distance < ${p("beyond")}::int
+              ),
+              reached(side, batch_id, distance) AS (
+                SELECT 0, batch_id, min(distance) FROM upstream GROUP BY batch_id
+                UNION ALL
+                SELECT 1, batch_id, min(distance) FROM downstream GROUP BY batch_id
+              ),
+              within AS (SELECT side, batch_id FROM reached WHERE distance <= ${p("depth")}::int),
+              -- The planner cannot size a CTE and would scan whole tables to join one: the LATERAL
+              -- subqueries (kept apart by LIMIT and OFFSET) make it look each batch up by its key.
+              shown AS (
+                SELECT b.*, p.name AS product_name, p.hs_code
+                FROM (SELECT DISTINCT batch_id FROM within) w
+                CROSS JOIN LATERAL (SELECT * FROM batches b WHERE b.id = w.batch_id LIMIT 1) b
+                LEFT JOIN products p ON p.gtin = b.gtin
+              )
+            SELECT
+              (SELECT json_agg(json_build_array(side, batch_id, distance)) FROM reached) AS reached,
+              (SELECT json_agg(
+                        json_build_array(t.side, e.from_batch_id, e.to_batch_id, e.kind, e.quantity::text, e.transformation_id, e.tx_hash)
+                        ORDER BY t.side, e.block_number, e.log_index, e.from_batch_id, e.to_batch_id)
+                 FROM within t
+                 CROSS JOIN LATERAL (SELECT * FROM lineage_edges e WHERE e.to_batch_id = t.batch_id OFFSET 0) e
+                 WHERE EXISTS (SELECT FROM within f WHERE f.side = t.side AND f.batch_id = e.from_batch_id)) AS edges,
+              (SELECT json_agg(json_build_object('batch', ${batchJson}, 'productName', b.product_name, 'hsCode', b.hs_code))
+                 FROM shown b) AS batches,
+              (SELECT json_object_agg(m.address, m.name) FROM members m
+                 WHERE m.address IN (SELECT unnest(ARRAY[producer, custodian, pending_recipient]) FROM shown)) AS names
+          ) AS g`,
+    )
+    .prepare("trace_graph");
+}
+
 export function createTraceRepository(db: Database) {
+  const graphStatement = prepareGraphStatement(db);
   return {
     /**
      * Batches reachable from `batchId` within `maxDistance` lineage edges, each at its shortest
@@ -73,58 +133,17 @@ export function createTraceRepository(db: Database) {
     },
 
     /**
-     * The lineage graph around `batchId` walked on `sides` up to `depth` edges (and one more, to tell
-     * whether it continues), in one statement whose parts come back as JSON: as seven separate
-     * queries, round trips and planning cost more than the walks themselves.
+     * The lineage graph around `batchId` walked on `sides` up to `depth` edges, and one more to tell
+     * whether it continues.
      */
     async graph(batchId: number, sides: Side[], depth: number): Promise<GraphRows> {
-      const [row] = await queryRows<{
-        reached: [number, number, number][] | null;
-        edges: [number, number, number, EdgeRow["kind"], string, number | null, string][] | null;
-        batches: BatchWithProduct[] | null;
-        names: Record<string, string> | null;
-      }>(
-        db,
-        sql`WITH RECURSIVE
-              upstream(batch_id, distance) AS (
-                SELECT ${batchId}::bigint, 0 WHERE ${sides.includes("backward")}
-                UNION
-                SELECT e.from_batch_id, w.distance + 1 FROM lineage_edges e JOIN upstream w ON e.to_batch_id = w.batch_id
-                WHERE w.distance < ${depth + 1}
-              ),
-              downstream(batch_id, distance) AS (
-                SELECT ${batchId}::bigint, 0 WHERE ${sides.includes("forward")}
-                UNION
-                SELECT e.to_batch_id, w.distance + 1 FROM lineage_edges e JOIN downstream w ON e.from_batch_id = w.batch_id
-                WHERE w.distance < ${depth + 1}
-              ),
-              reached(side, batch_id, distance) AS (
-                SELECT 0, batch_id, min(distance) FROM upstream GROUP BY batch_id
-                UNION ALL
-                SELECT 1, batch_id, min(distance) FROM downstream GROUP BY batch_id
-              ),
-              within AS (SELECT side, batch_id FROM reached WHERE distance <= ${depth}),
-              -- The planner cannot size a CTE and would scan whole tables to join one: the LATERAL
-              -- subqueries (kept apart by LIMIT and OFFSET) make it look each batch up by its key.
-              shown AS (
-                SELECT b.*, p.name AS product_name, p.hs_code
-                FROM (SELECT DISTINCT batch_id FROM within) w
-                CROSS JOIN LATERAL (SELECT * FROM batches b WHERE b.id = w.batch_id LIMIT 1) b
-                LEFT JOIN products p ON p.gtin = b.gtin
-              )
-            SELECT
-              (SELECT json_agg(json_build_array(side, batch_id, distance)) FROM reached) AS reached,
-              (SELECT json_agg(
-                        json_build_array(t.side, e.from_batch_id, e.to_batch_id, e.kind, e.quantity::text, e.transformation_id, e.tx_hash)
-                        ORDER BY t.side, e.block_number, e.log_index, e.from_batch_id, e.to_batch_id)
-                 FROM within t
-                 CROSS JOIN LATERAL (SELECT * FROM lineage_edges e WHERE e.to_batch_id = t.batch_id OFFSET 0) e
-                 WHERE EXISTS (SELECT FROM within f WHERE f.side = t.side AND f.batch_id = e.from_batch_id)) AS edges,
-              (SELECT json_agg(json_build_object('batch', ${batchJson}, 'productName', b.product_name, 'hsCode', b.hs_code))
-                 FROM shown b) AS batches,
-              (SELECT json_object_agg(m.address, m.name) FROM members m
-                 WHERE m.address IN (SELECT unnest(ARRAY[producer, custodian, pending_recipient]) FROM shown)) AS names`,
-      );
+      const [row] = await graphStatement.execute({
+        batchId,
+        backward: sides.includes("backward"),
+        forward: sides.includes("forward"),
+        depth,
+        beyond: depth + 1,
+      });
       return {
         reached: (row.reached ?? []).map(([side, batchId, distance]) => ({ side: SIDES[side], batchId, distance })),
         edges: (row.edges ?? []).map(([side, from, to, kind, quantity, transformationId, txHash]) => ({
