@@ -21,6 +21,8 @@ export async function startLocalNode(options: {
   kind?: LocalNodeKind;
   port: number;
   stateFile?: string;
+  /** Appended to the node's command line, e.g. `["--gas-limit", "60000000"]` for anvil. */
+  extraArgs?: string[];
   onOutput?: (line: string) => void;
 }): Promise<LocalNode> {
   const kind = options.kind ?? "hardhat";
@@ -29,6 +31,7 @@ export async function startLocalNode(options: {
       ? ["node", "--hostname", "127.0.0.1", "--port", String(options.port)]
       : ["--host", "127.0.0.1", "--port", String(options.port), "--chain-id", "31337", "--accounts", "20", "--silent",
          ...(options.stateFile ? ["--state", options.stateFile, "--state-interval", "1"] : [])];
+  args.push(...(options.extraArgs ?? []));
   const child = spawn(path.join(BIN, kind), args, { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"], detached: false });
   let output = "";
   const collect = (chunk: Buffer) => {

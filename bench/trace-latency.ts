@@ -1,0 +1,251 @@
+/**
+ * Trace latency: GET /api/v1/batches/:id/trace?depth=10 under load, on PGlite and PostgreSQL.
+ *
+ *   npm run bench:trace [-- --width 700] [-- --duration 10] [-- --node hardhat]
+ *
+ * Builds a lineage graph on a real node with OpenZeppelin Multicall: `width` origin batches, then
+ * stages of transformations (output j takes half of inputs j and j+1 of the stage before: fan-in and
+ * fan-out of two) and, every third stage, partial shipments to the other member (a split each), who
+ * receives them and carries on. 12 transformation and 3 split stages: >= 10,000 batches, 15 edges
+ * deep. The graph is indexed, the API runs in a child process (createApp + listen on a free port)
+ * and autocannon requests traces of a mix of batches (origins: forward; deepest outputs: backward;
+ * middle stage: both ways) over 1, 10 and 50 connections, `duration` seconds each.
+ * Target: p99 < 20 ms on PostgreSQL for a trace of depth 10.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import os from "node:os";
+import readline from "node:readline";
+import autocannon from "autocannon";
+import type { LocalNodeKind } from "../shared/chain/local-node";
+import { openDatabase } from "../shared/db/client";
+import { createLogger } from "../shared/logger";
+import { createApp } from "../server/app";
+import { listen } from "../server/index";
+import {
+  doc, encodeCall, flag, fmt, fullSync, KGM, LTR, nextBatchId, openPglite, openPostgres, REGION, seconds,
+  startBenchChain, TxPump, type BenchChain, type BenchDatabase,
+} from "./support";
+
+export const APPLES = 6_970_000_000_017n;
+export const JUICE = 6_970_000_000_024n;
+const NO_CARRIER = "0x0000000000000000000000000000000000000000";
+const QUANTITY = 1_000_000;
+/** The graph, stage by stage after the origins: transformations, with a split every third stage. */
+const STAGES = ["T", "T", "T", "S", "T", "T", "T", "S", "T", "T", "T", "S", "T", "T", "T"] as const;
+const PER_TX = { commission: 200, transform: 100, ship: 100, receive: 200 } as const;
+const TRACE_DEPTH = 10;
+
+const chunk = <T>(items: T[], size: number): T[][] =>
+  Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
+
+interface Graph {
+  /** Batch ids of every stage, origins first. */
+  stages: number[][];
+  batches: number;
+  events: number;
+  transactions: number;
+  maxGas: number;
+  seconds: number;
+}
+
+/** Sends the graph's transactions; only a receipt of shipments waits before the recipient acts. */
+export async function buildGraph(chain: BenchChain, width: number): Promise<Graph> {
+  const pump = new TxPump(chain.rpc, chain.deployment);
+  const members = chain.members.slice(0, 2);
+  const start = performance.now();
+  const producedAt = Math.floor(Date.now() / 1000) - 86_400;
+  let next = await nextBatchId(chain);
+  const take = (count: number) => Array.from({ length: count }, () => next++);
+
+  let level = take(width);
+  const stages = [level];
+  const commissions = level.map((id) => encodeCall("commission", [APPLES, `ORIGIN-${id}`, QUANTITY, KGM, REGION, producedAt, doc(`origin ${id}`)]));
+  for (const calls of chunk(commissions, PER_TX.commission)) void pump.multicall(members[0], calls);
+
+  let holder = 0;
+  let quantity = QUANTITY;
+  for (const stage of STAGES) {
+    if (stage === "T") {
+      // Output j consumes half of inputs j and j + 1: each batch feeds two outputs and is then used up.
+      const inputs = level;
+      level = take(width);
+      const transforms = level.map((output, j) =>
+        encodeCall("transform", [
+          [inputs[j], inputs[(j + 1) % width]].map((batchId) => ({ batchId, quantity: quantity / 2 })),
+          [{ gtin: JUICE, quantity: QUANTITY, unit: LTR, originRegion: REGION, lot: `T-${output}` }],
+          doc(`transformation ${output}`),
+        ]),
+      );
+      quantity = QUANTITY;
+      for (const calls of chunk(transforms, PER_TX.transform)) void pump.multicall(members[holder], calls);
+    } else {
+      // Half of each batch is split off and shipped to the other member, who carries on with it.
+      const recipient = 1 - holder;
+      const parents = level;
+      level = take(width);
+      const ships = parents.map((id) => encodeCall("ship", [id, members[recipient], quantity / 2, NO_CARRIER, doc(`waybill ${id}`)]));
+      const shipped = await Promise.all(chunk(ships, PER_TX.ship).map((calls) => pump.multicall(members[holder], calls)));
+      await pump.wait(shipped.at(-1)!);
+      const receives = level.map((id) => encodeCall("receiveShipment", [id]));
+      for (const calls of chunk(receives, PER_TX.receive)) void pump.multicall(members[recipient], calls);
+      holder = recipient;
+      quantity /= 2;
+    }
+    stages.push(level);
+  }
+  const receipts = await pump.waitAll(pump.sent);
+  const maxGas = Math.max(...receipts.map((r) => Number(r.gasUsed)));
+  return {
+    stages,
+    batches: next - stages[0][0],
+    events: receipts.reduce((n, r) => n + r.logs.length, 0),
+    transactions: receipts.length,
+    maxGas,
+    seconds: seconds(start),
+  };
+}
+
+/** Where the API server child process finds its database. */
+type ServeSpec = { pgliteDir: string } | { url: string; schemaName: string };
+
+/** Child process mode: serve the API over the database in `spec` and print the port. */
+async function serve(spec: ServeSpec): Promise<void> {
+  const database = await openDatabase(spec);
+  const { app } = createApp({ db: database.db, logger: createLogger("api", "warn") });
+  const server = await listen(app, "127.0.0.1", 0);
+  console.log(`LISTENING ${(server.address() as { port: number }).port}`);
+  // Requests autocannon left in flight may still be running: leave without waiting for them.
+  process.once("SIGTERM", () => process.exit(0));
+}
+
+/** Starts this file in serve mode, so that autocannon and the server do not share an event loop. */
+async function startServer(spec: ServeSpec): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(process.execPath, [...process.execArgv, __filename, "--serve", JSON.stringify(spec)], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    child.once("exit", (code) => reject(new Error(`API server exited with code ${code}`)));
+    readline.createInterface({ input: child.stdout! }).on("line", (line) => {
+      const match = /^LISTENING (\d+)$/.exec(line);
+      if (match) resolve(Number(match[1]));
+    });
+  });
+  return { url: `http://127.0.0.1:${port}`, child };
+}
+
+function stopServer(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null) return resolve();
+    child.once("exit", () => resolve());
+    child.kill("SIGTERM");
+    setTimeout(() => child.kill("SIGKILL"), 5_000).unref();
+  });
+}
+
+const tracePath = (id: number) => `/api/v1/batches/${id}/trace?depth=${TRACE_DEPTH}`;
+
+/** Evenly spread batches of the origins, a middle stage and the deepest stage. */
+function sampleIds(graph: Graph, perKind: number): { kind: string; ids: number[] }[] {
+  const pick = (ids: number[]) => Array.from({ length: perKind }, (_, i) => ids[Math.floor((i * ids.length) / perKind)]);
+  const middle = Math.floor(graph.stages.length / 2);
+  return [
+    { kind: "origins (forward)", ids: pick(graph.stages[0]) },
+    { kind: `stage ${middle} (both ways)`, ids: pick(graph.stages[middle]) },
+    { kind: `stage ${graph.stages.length - 1} (backward)`, ids: pick(graph.stages.at(-1)!) },
+  ];
+}
+
+/** Nodes and edges each kind of trace returns, checked once before the load. */
+async function describeTraces(url: string, samples: { kind: string; ids: number[] }[]): Promise<string[]> {
+  const lines: string[] = [];
+  for (const { kind, ids } of samples) {
+    const sizes: { nodes: number; edges: number }[] = [];
+    for (const id of ids) {
+      const response = await fetch(url + tracePath(id));
+      if (response.status !== 200) throw new Error(`GET ${tracePath(id)}: HTTP ${response.status} ${await response.text()}`);
+      const body = (await response.json()) as { nodes: unknown[]; edges: unknown[] };
+      sizes.push({ nodes: body.nodes.length, edges: body.edges.length });
+    }
+    const range = (key: "nodes" | "edges") => {
+      const values = sizes.map((s) => s[key]);
+      return `${Math.min(...values)}-${Math.max(...values)} (avg ${fmt(values.reduce((a, b) => a + b, 0) / values.length)})`;
+    };
+    lines.push(`  ${kind.padEnd(26)} nodes ${range("nodes")}, edges ${range("edges")}`);
+  }
+  return lines;
+}
+
+async function load(url: string, ids: number[], connections: number, duration: number) {
+  let turn = 0;
+  const result = await autocannon({
+    url,
+    connections,
+    duration,
+    requests: [{ method: "GET", setupRequest: (request) => ({ ...request, path: tracePath(ids[turn++ % ids.length]) }) }],
+  });
+  return result;
+}
+
+async function measure(database: BenchDatabase, spec: ServeSpec, graph: Graph, duration: number): Promise<void> {
+  const { url, child } = await startServer(spec);
+  try {
+    const samples = sampleIds(graph, 30);
+    console.log(`${database.label}: trace graph sizes at depth ${TRACE_DEPTH}`);
+    for (const line of await describeTraces(url, samples)) console.log(line);
+    // Interleaved, so that every connection sees every kind of trace.
+    const ids = samples[0].ids.flatMap((_, i) => samples.map((s) => s.ids[i]));
+    await load(url, ids, 10, Math.min(3, duration)); // warm-up: JIT, caches, connection pool
+    // One connection: a trace's own latency; 10 and 50: the same under concurrent load.
+    for (const connections of [1, 10, 50]) {
+      const r = await load(url, ids, connections, duration);
+      const target = database.label === "PostgreSQL" ? ` (target p99 < 20 ms: ${r.latency.p99 < 20 ? "met" : "MISSED"})` : "";
+      console.log(
+        `  ${String(connections).padStart(2)} connection${connections === 1 ? " " : "s"}: ${fmt(r.requests.average)} req/s, latency p50 ${r.latency.p50} ms, ` +
+          `p97.5 ${r.latency.p97_5} ms, p99 ${r.latency.p99} ms, max ${r.latency.max} ms; ` +
+          `${r.errors} errors, ${r.non2xx} non-2xx of ${fmt(r.requests.total)}${target}`,
+      );
+    }
+  } finally {
+    await stopServer(child);
+  }
+}
+
+async function main(): Promise<void> {
+  const kind = (flag("node") ?? "anvil") as LocalNodeKind;
+  const width = Number(flag("width") ?? 700);
+  const duration = Number(flag("duration") ?? 10);
+  const load = os.loadavg().map((l) => l.toFixed(1)).join(" ");
+  console.log(`Trace latency: ${kind} node, ${width} origins, ${STAGES.length} stages; ${os.cpus().length} CPUs, load average ${load}`);
+
+  const chain = await startBenchChain(kind, 2, [APPLES, JUICE]);
+  try {
+    const graph = await buildGraph(chain, width);
+    console.log(
+      `Built ${fmt(graph.batches)} batches, ${STAGES.length} edges deep (${fmt(graph.events)} events in ${graph.transactions} ` +
+        `transactions, max ${fmt(graph.maxGas / 1e6, 1)}M gas/tx) in ${fmt(graph.seconds, 1)} s`,
+    );
+    for (const open of [openPglite, openPostgres]) {
+      const database = await open();
+      if (!database) continue;
+      try {
+        const { events, seconds: took } = await fullSync(database.handle.db, chain);
+        console.log(`${database.label}: indexed ${fmt(events)} events in ${fmt(took, 1)} s`);
+        const spec: ServeSpec = database.location;
+        // PGlite is single-process: the server opens the folder once the indexer has let it go.
+        if (database.handle.kind === "pglite") await database.handle.close();
+        await measure(database, spec, graph, duration);
+      } finally {
+        await database.dispose();
+      }
+    }
+  } finally {
+    await chain.stop();
+  }
+}
+
+if (require.main === module) {
+  (process.argv.includes("--serve") ? serve(JSON.parse(flag("serve")!)) : main()).catch((error) => {
+    console.error(error);
+    process.exit(1);
+  });
+}
