@@ -3,7 +3,6 @@
  * transaction pump for multicalls, and the two databases the read model runs on.
  */
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { sql } from "drizzle-orm";
@@ -20,6 +19,9 @@ import { createLogger } from "../shared/logger";
 import { roleBits } from "../shared/roles";
 import { encodeUnit } from "../shared/trade-codes";
 import { createIndexer } from "../indexer/sync";
+import { freePort } from "../shared/ports";
+
+export { freePort };
 
 export const PG_URL = process.env.BENCH_DATABASE_URL ?? "postgres://root@127.0.0.1:5432/test";
 export const ledgerInterface = contractInterfaces.ProvenanceLedger;
@@ -98,16 +100,6 @@ export function flag(name: string): string | undefined {
   return at >= 0 ? process.argv[at + 1] : undefined;
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 export const seconds = (fromMs: number) => (performance.now() - fromMs) / 1000;
 export const fmt = (n: number, digits = 0) => n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });

@@ -5,7 +5,7 @@ import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { HDNodeWallet } from "ethers";
 import { startLocalNode } from "../../shared/chain/local-node";
-import { freePort } from "../support/ports";
+import { freePort } from "../../shared/ports";
 
 /** anvil's and hardhat's development mnemonic: its keys are public test keys, never secrets. */
 const DEV_MNEMONIC = "test test test test test test test test test test test junk";

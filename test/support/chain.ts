@@ -3,7 +3,7 @@ import { deployContracts } from "../../shared/chain/deploy";
 import type { Deployment } from "../../shared/chain/deployments";
 import { connectContracts, type LedgerContracts } from "../../shared/chain/contracts";
 import { startLocalNode, type LocalNode, type LocalNodeKind } from "../../shared/chain/local-node";
-import { freePort } from "./ports";
+import { freePort } from "../../shared/ports";
 
 export interface TestChain {
   node: LocalNode;
