@@ -64,44 +64,87 @@ function readManifest(file: string): AnchorManifest {
   return manifest;
 }
 
-/** `anchor <file>` builds and anchors a Merkle root; `anchor verify` checks one event's proof on-chain. */
+/** One file's events, canonicalized and hashed into the tree whose root is anchored. */
+interface PreparedFile {
+  file: string;
+  lines: string[];
+  tree: ReturnType<typeof buildMerkleTree>;
+}
+
+function prepareFile(file: string): PreparedFile {
+  const lines = readEvents(file).map(canonicalJson);
+  if (lines.length === 0) throw new UsageError(`${file} contains no events`);
+  if (lines.length > MAX_EVENTS) throw new UsageError(`${file} has more than ${MAX_EVENTS} events`);
+  return { file, lines, tree: buildMerkleTree(lines.map((line) => leafOf(line))) };
+}
+
+/**
+ * `anchor <files...>` builds one Merkle root per file and anchors them all in one transaction
+ * (through the ledger's Multicall when there are several: the base cost and the membership check are
+ * then paid once, which is what brings a busy anchoring service well under 50,000 gas per root);
+ * `anchor verify` checks one event's proof on-chain.
+ */
 export function registerAnchorCommands(program: Command): void {
   const anchor = program
     .command("anchor")
     .description(
-      "anchor the Merkle root of a file of events (JSON Lines or a JSON array) and write <file>.anchor.json with every proof",
+      "anchor the Merkle root of each file of events (JSON Lines or a JSON array) in one transaction and write <file>.anchor.json with every proof",
     )
-    .argument("<file>", "events.jsonl, or a .json file holding an array of events")
-    .option("--uri <uri>", "where the events are published", "")
-    .action(async (file: string, opts: { uri: string }, command: Command) => {
-      const lines = readEvents(file).map(canonicalJson);
-      if (lines.length === 0) throw new UsageError(`${file} contains no events`);
-      if (lines.length > MAX_EVENTS) throw new UsageError(`${file} has more than ${MAX_EVENTS} events`);
-      const tree = buildMerkleTree(lines.map((line) => leafOf(line)));
+    .argument("<files...>", "events.jsonl, or .json files holding an array of events; one root per file")
+    .option("--uri <uri>", "where the events are published (with several files, each root gets <uri>/<file name>)", "")
+    .action(async (files: string[], opts: { uri: string }, command: Command) => {
+      const prepared = files.map(prepareFile);
+      const fileByRoot = new Map<string, string>();
+      for (const { file, tree } of prepared) {
+        const twin = fileByRoot.get(tree.root);
+        if (twin) throw new UsageError(`<files>: ${file} and ${twin} hold the same events (root ${tree.root})`);
+        fileByRoot.set(tree.root, file);
+      }
+      const uriOf = (file: string) =>
+        opts.uri === "" || prepared.length === 1 ? opts.uri : `${opts.uri.replace(/\/+$/, "")}/${path.basename(file)}`;
 
       const chain = await openChain(command);
       const { address, contracts } = await chain.member();
-      const receipt = await chain.send(contracts.ledger.anchor(tree.root, lines.length, opts.uri));
+      const ledger = contracts.ledger;
+      const receipt = await chain.send(
+        prepared.length === 1
+          ? ledger.anchor(prepared[0].tree.root, prepared[0].lines.length, uriOf(prepared[0].file))
+          : ledger.multicall(
+              prepared.map(({ file, lines, tree }) =>
+                ledger.interface.encodeFunctionData("anchor", [tree.root, lines.length, uriOf(file)]),
+              ),
+            ),
+      );
 
-      const manifestFile = `${file}.anchor.json`;
-      const manifest: AnchorManifest = {
-        format: MANIFEST_FORMAT,
-        source: path.basename(file),
-        canonicalization: "RFC 8785 JSON (sorted keys, no whitespace); leaf = keccak256(keccak256(utf8(event)))",
-        root: tree.root,
-        eventCount: lines.length,
-        uri: opts.uri,
-        chainId: chain.deployment.chainId,
-        ledger: chain.deployment.contracts.ProvenanceLedger,
-        submitter: address,
-        txHash: receipt.hash,
-        blockNumber: receipt.blockNumber,
-        leaves: lines.map((event, index) => ({ index, event, leaf: tree.leaves[index], proof: tree.proof(index) })),
-      };
-      fs.writeFileSync(manifestFile, toJson(manifest, 2) + "\n");
+      const anchored = prepared.map(({ file, lines, tree }) => {
+        const manifestFile = `${file}.anchor.json`;
+        const manifest: AnchorManifest = {
+          format: MANIFEST_FORMAT,
+          source: path.basename(file),
+          canonicalization: "RFC 8785 JSON (sorted keys, no whitespace); leaf = keccak256(keccak256(utf8(event)))",
+          root: tree.root,
+          eventCount: lines.length,
+          uri: uriOf(file),
+          chainId: chain.deployment.chainId,
+          ledger: chain.deployment.contracts.ProvenanceLedger,
+          submitter: address,
+          txHash: receipt.hash,
+          blockNumber: receipt.blockNumber,
+          leaves: lines.map((event, index) => ({ index, event, leaf: tree.leaves[index], proof: tree.proof(index) })),
+        };
+        fs.writeFileSync(manifestFile, toJson(manifest, 2) + "\n");
+        return { file, root: tree.root, eventCount: lines.length, uri: manifest.uri, manifest: manifestFile };
+      });
+
+      const summary = anchored
+        .map((a) => `Anchored ${a.eventCount} events of ${path.basename(a.file)} under root ${a.root} ${txSuffix(receipt)}; manifest ${a.manifest}`)
+        .join("\n");
+      const results = anchored.map(({ file: _file, ...rest }) => rest);
       chain.out.result(
-        `Anchored ${lines.length} events of ${path.basename(file)} under root ${tree.root} ${txSuffix(receipt)}; manifest ${manifestFile}`,
-        { action: "anchor", root: tree.root, eventCount: lines.length, uri: opts.uri, manifest: manifestFile, ...txFields(receipt) },
+        summary,
+        anchored.length === 1
+          ? { action: "anchor", ...results[0], ...txFields(receipt) }
+          : { action: "anchor", roots: results, ...txFields(receipt) },
       );
     });
 

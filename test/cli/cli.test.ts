@@ -5,7 +5,7 @@ import path from "node:path";
 import { HDNodeWallet, keccak256, parseEther, toUtf8Bytes } from "ethers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { writeDeployment } from "../../shared/chain/deployments";
-import { buildMerkleTree, leafOf } from "../../shared/merkle";
+import { buildMerkleTree, canonicalJson, leafOf } from "../../shared/merkle";
 import { ROLES } from "../../shared/roles";
 import { startTestChain, type TestChain } from "../support/chain";
 
@@ -293,6 +293,42 @@ describe("member CLI against a hardhat node", { timeout: 300_000 }, () => {
 
     const twice = await cli(juicePlant, ["anchor", file]);
     expect(twice).toMatchObject({ code: 1, stderr: `Error: root ${manifest.root} is already anchored (RootAlreadyAnchored)` });
+  });
+
+  it("anchors several files in one transaction, one root and manifest each", async () => {
+    const files = ["day-2.jsonl", "day-3.json"].map((name) => path.join(dir, name));
+    fs.writeFileSync(files[0], '{"sensor":"coldroom-3","hour":0,"celsius":1.0}\n{"sensor":"coldroom-3","hour":1,"celsius":1.25}\n');
+    fs.writeFileSync(files[1], JSON.stringify([{ sensor: "dock-1", hour: 0, celsius: 4 }]));
+    const result = await okJson<{ txHash: string; roots: { root: string; uri: string }[] }>(juicePlant, ["anchor", ...files, "--uri", "https://tracefin.example/anchors/"]);
+    expect(result.roots).toHaveLength(2);
+    expect(result.roots.map((r) => r.uri)).toEqual([
+      "https://tracefin.example/anchors/day-2.jsonl",
+      "https://tracefin.example/anchors/day-3.json",
+    ]);
+    const receipt = await chain.provider.getTransactionReceipt(result.txHash);
+    const anchoredRoots = receipt!.logs
+      .map((log) => chain.contracts.ledger.interface.parseLog(log))
+      .filter((event) => event?.name === "RootAnchored")
+      .map((event) => event!.args.root);
+    expect(anchoredRoots).toEqual(result.roots.map((r) => r.root));
+    for (const [i, file] of files.entries()) {
+      const manifest = JSON.parse(fs.readFileSync(`${file}.anchor.json`, "utf8"));
+      expect(manifest).toMatchObject({ root: result.roots[i].root, txHash: result.txHash, eventCount: i === 0 ? 2 : 1 });
+      expect(await okJson(null, ["anchor", "verify", `${file}.anchor.json`, "0"])).toMatchObject({ included: true });
+    }
+
+    const duplicate = await cli(juicePlant, ["anchor", files[0], files[0]]);
+    expect(duplicate.code).toBe(2);
+    expect(duplicate.stderr).toContain(`${files[0]} and ${files[0]} hold the same events`);
+    // One root already anchored: the whole transaction reverts, nothing is half-anchored.
+    const fresh = path.join(dir, "day-4.jsonl");
+    fs.writeFileSync(fresh, '{"sensor":"dock-1","hour":1,"celsius":5}\n');
+    const partly = await cli(juicePlant, ["anchor", fresh, files[1]]);
+    expect(partly).toMatchObject({ code: 1, stderr: `Error: root ${result.roots[1].root} is already anchored (RootAlreadyAnchored)` });
+    const freshRoot = buildMerkleTree([leafOf(canonicalJson({ sensor: "dock-1", hour: 1, celsius: 5 }))]).root;
+    const [, freshAnchoredAt] = await chain.contracts.ledger.anchorOf(freshRoot);
+    expect(freshAnchoredAt).toBe(0n);
+    expect(fs.existsSync(`${fresh}.anchor.json`)).toBe(false);
   });
 
   it("creates an encrypted keystore and signs with it", async () => {
