@@ -74,6 +74,12 @@ interface IProvenanceLedger {
     error ZeroRoot();
     error ZeroEventCount();
     error RootAlreadyAnchored(bytes32 root);
+    /// @notice The batch is title under a live warehouse receipt: it moves only through the receipt.
+    error BatchUnderReceipt(uint256 batchId);
+    /// @notice Only the warehouse-receipt contract bound at deployment may call this.
+    error NotWarehouseReceipts(address caller);
+    /// @notice The batch is not under a warehouse receipt.
+    error BatchNotUnderReceipt(uint256 batchId);
 
     /// @notice Emitted when an enterprise registers a product (trade item).
     event ProductRegistered(uint64 indexed gtin, address indexed registrant, string hsCode, string name, string uri);
@@ -151,7 +157,8 @@ interface IProvenanceLedger {
 
     /// @notice Ships `quantity` of a batch to member `to`. Shipping less than the whole batch first
     /// splits a child batch off, which travels instead.
-    /// @dev Requirements: caller is an active member and the batch's custodian; batch active;
+    /// @dev Requirements: caller is an active member and the batch's custodian; batch active and not
+    /// under a warehouse receipt;
     /// `to` an active member other than the caller; `carrier` zero or an active LOGISTICS member.
     /// Emits {BatchSplit} (partial only) and {BatchShipped}.
     /// @return shippedId the id of the batch now in transit.
@@ -218,6 +225,32 @@ interface IProvenanceLedger {
 
     /// @notice Who anchored `root`, when, and over how many events (zero values when unknown).
     function anchorOf(bytes32 root) external view returns (address submitter, uint64 anchoredAt, uint32 eventCount);
+
+    /// @notice Warehouse-receipt contract only: locks `quantity` of `batchId`, held by `warehouse`, under
+    /// a new receipt. A quantity below the batch's splits a child batch off (same custodian), which is
+    /// locked instead. A locked batch cannot be shipped, transformed or locked again until released.
+    /// @dev Requirements: batch active, custodian `warehouse`, not locked; 0 < quantity <= batch quantity.
+    /// Emits {BatchSplit} (partial only).
+    /// @return lockedBatchId the batch now under the receipt.
+    function lockForReceipt(uint256 batchId, address warehouse, uint96 quantity) external returns (uint256 lockedBatchId);
+
+    /// @notice Warehouse-receipt contract only: splits `quantity` off a locked batch into a new child
+    /// batch, locked too (a receipt being split, or part of a pledged receipt being released).
+    /// @dev Requirements: batch locked; 0 < quantity < batch quantity. Emits {BatchSplit}.
+    function splitLocked(uint256 batchId, uint96 quantity) external returns (uint256 childId);
+
+    /// @notice Warehouse-receipt contract only: the receipt over `batchId` was redeemed; the batch is
+    /// unlocked and its custody moves from the warehouse to `to`.
+    /// @dev Requirements: batch locked and active (not on hold or recalled); `to` an active member.
+    /// Emits {BatchShipped} and {BatchReceived} (warehouse to `to`, no carrier), or nothing when `to`
+    /// already has custody.
+    function releaseFromReceipt(uint256 batchId, address to, bytes32 documentHash) external;
+
+    /// @notice True while `batchId` is under a live warehouse receipt.
+    function isUnderReceipt(uint256 batchId) external view returns (bool);
+
+    /// @notice The warehouse-receipt contract bound at deployment.
+    function warehouseReceipts() external view returns (address);
 
     /// @notice The stored state of a batch.
     function batchOf(uint256 batchId) external view returns (Batch memory);
