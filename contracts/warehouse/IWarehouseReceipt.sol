@@ -83,8 +83,16 @@ interface IWarehouseReceipt is ICollateral {
         bytes32 documentHash,
         string location
     );
-    /// @notice The holder split `receiptId`; it keeps `keptQuantity`, the new receipts hold the rest.
-    event ReceiptSplit(uint256 indexed receiptId, uint96 keptQuantity, uint256[] newReceiptIds, uint96[] quantities);
+    /// @notice `receiptId` was split (by its holder, or by a partial release of its pledge): it keeps
+    /// `keptQuantity`; new receipt `newReceiptIds[i]` covers new child batch `newBatchIds[i]` holding
+    /// `quantities[i]`, with the same holder and expiry.
+    event ReceiptSplit(
+        uint256 indexed receiptId,
+        uint96 keptQuantity,
+        uint256[] newReceiptIds,
+        uint256[] newBatchIds,
+        uint96[] quantities
+    );
     event RedemptionRequested(uint256 indexed receiptId, address indexed holder);
     event RedemptionCancelled(uint256 indexed receiptId, address indexed holder);
     /// @notice The goods left the warehouse: the receipt is burned and custody of its batch moved to `holder`.
