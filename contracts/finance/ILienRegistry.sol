@@ -63,10 +63,14 @@ interface ILienRegistry {
     /// @notice The financier's own valuation puts the loan at or past the margin-call level.
     error LtvAboveMarginCall(uint32 ltvBps, uint32 marginCallLtvBps);
     error RepaymentExceedsOutstanding(bytes32 loanId, uint96 amount, uint96 outstanding);
+    /// @notice A repayment of zero records nothing.
+    error ZeroRepayment();
     error NotMatured(bytes32 loanId, uint64 maturity);
     /// @notice Nothing is outstanding: a repaid loan is released, not enforced.
     error NothingOutstanding(bytes32 loanId);
     error EmptyRegistrationNumber();
+    /// @notice Called back (through a holder or buyer hook) while a collateral module was changing an instrument.
+    error ReentrantCall();
 
     event CollateralModuleRegistered(address indexed collateral);
     /// @notice A holder offered `collateralId` of `collateral` to `financier` on these terms.
