@@ -48,7 +48,7 @@ async function main(): Promise<void> {
 
   // ---- deployment and membership -------------------------------------------------------------
   const registry = await ethers.deployContract("MemberRegistry", [admin.address]);
-  const ledger = await ethers.deployContract("ProvenanceLedger", [await registry.getAddress()]);
+  const ledger = await ethers.deployContract("ProvenanceLedger", [await registry.getAddress(), ethers.ZeroAddress]);
   const admit = (account: string, roles: number, name: string) =>
     registry.admit(account, roles, doc(`USCC ${name}`), name, `https://members.example/${name}.json`, doc(name));
   await (await admit(orchard.address, Role.ENTERPRISE, "Yantai Orchard Co Ltd")).wait();

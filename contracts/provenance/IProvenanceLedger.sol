@@ -158,8 +158,8 @@ interface IProvenanceLedger {
     /// @notice Ships `quantity` of a batch to member `to`. Shipping less than the whole batch first
     /// splits a child batch off, which travels instead.
     /// @dev Requirements: caller is an active member and the batch's custodian; batch active and not
-    /// under a warehouse receipt;
-    /// `to` an active member other than the caller; `carrier` zero or an active LOGISTICS member.
+    /// under a warehouse receipt ({BatchUnderReceipt}); `to` an active member other than the caller;
+    /// `carrier` zero or an active LOGISTICS member.
     /// Emits {BatchSplit} (partial only) and {BatchShipped}.
     /// @return shippedId the id of the batch now in transit.
     function ship(uint256 batchId, address to, uint96 quantity, address carrier, bytes32 documentHash)
@@ -191,7 +191,7 @@ interface IProvenanceLedger {
 
     /// @notice Consumes quantities of input batches and produces new output batches.
     /// @dev Requirements: caller is an active ENTERPRISE and custodian of every input; inputs active,
-    /// distinct, with enough quantity; at least one input and one output; outputs as for {commission}.
+    /// not under a warehouse receipt, distinct, with enough quantity; at least one input and one output; outputs as for {commission}.
     /// An input whose quantity reaches zero becomes `Consumed`. Outputs are produced now, at the
     /// origin region the caller names (where the transformation happened). Emits {BatchCommissioned} per output, then {BatchesTransformed}.
     function transform(
@@ -200,7 +200,7 @@ interface IProvenanceLedger {
         bytes32 documentHash
     ) external returns (uint256 transformationId, uint256[] memory outputIds);
 
-    /// @notice Puts an active batch on hold.
+    /// @notice Puts an active batch on hold (also one under a warehouse receipt: the receipt shows it).
     /// @dev Requirements: caller is the batch's producer (while an active member) or an active REGULATOR;
     /// batch active. Emits {HoldPlaced}.
     function hold(uint256 batchId, bytes32 reasonHash) external;
@@ -209,7 +209,8 @@ interface IProvenanceLedger {
     /// @dev Requirements: as for {hold}; batch on hold. Emits {HoldReleased}.
     function releaseHold(uint256 batchId, bytes32 reasonHash) external;
 
-    /// @notice Recalls a batch for good; it can never be shipped, received or transformed again.
+    /// @notice Recalls a batch for good; it can never be shipped, received or transformed again. A batch
+    /// under a warehouse receipt can be recalled too; its receipt then can no longer be redeemed.
     /// @dev Requirements: as for {hold}; batch not recalled or consumed. A pending shipment is cancelled
     /// with the recall. Emits {RecallIssued}.
     function recall(uint256 batchId, bytes32 reasonHash) external;
@@ -229,19 +230,23 @@ interface IProvenanceLedger {
     /// @notice Warehouse-receipt contract only: locks `quantity` of `batchId`, held by `warehouse`, under
     /// a new receipt. A quantity below the batch's splits a child batch off (same custodian), which is
     /// locked instead. A locked batch cannot be shipped, transformed or locked again until released.
-    /// @dev Requirements: batch active, custodian `warehouse`, not locked; 0 < quantity <= batch quantity.
-    /// Emits {BatchSplit} (partial only).
+    /// @dev Requirements: caller is {warehouseReceipts} ({NotWarehouseReceipts}); batch active, custodian
+    /// `warehouse` ({NotCustodian}), not locked ({BatchUnderReceipt}); 0 < quantity <= batch quantity
+    /// ({ZeroQuantity}, {InsufficientQuantity}). Emits {BatchSplit} (partial only).
     /// @return lockedBatchId the batch now under the receipt.
     function lockForReceipt(uint256 batchId, address warehouse, uint96 quantity) external returns (uint256 lockedBatchId);
 
     /// @notice Warehouse-receipt contract only: splits `quantity` off a locked batch into a new child
     /// batch, locked too (a receipt being split, or part of a pledged receipt being released).
-    /// @dev Requirements: batch locked; 0 < quantity < batch quantity. Emits {BatchSplit}.
+    /// @dev Requirements: caller is {warehouseReceipts}; batch locked ({BatchNotUnderReceipt}) and active
+    /// (a split child starts active, so a held or recalled batch is not split); 0 < quantity < batch
+    /// quantity ({ZeroQuantity}, {InsufficientQuantity}: the locked batch keeps some). Emits {BatchSplit}.
     function splitLocked(uint256 batchId, uint96 quantity) external returns (uint256 childId);
 
     /// @notice Warehouse-receipt contract only: the receipt over `batchId` was redeemed; the batch is
     /// unlocked and its custody moves from the warehouse to `to`.
-    /// @dev Requirements: batch locked and active (not on hold or recalled); `to` an active member.
+    /// @dev Requirements: caller is {warehouseReceipts}; batch locked ({BatchNotUnderReceipt}) and active
+    /// ({BatchOnHold}, {BatchRecalled}); `to` an active member ({IMemberRegistry-MissingRole}).
     /// Emits {BatchShipped} and {BatchReceived} (warehouse to `to`, no carrier), or nothing when `to`
     /// already has custody.
     function releaseFromReceipt(uint256 batchId, address to, bytes32 documentHash) external;
@@ -249,7 +254,7 @@ interface IProvenanceLedger {
     /// @notice True while `batchId` is under a live warehouse receipt.
     function isUnderReceipt(uint256 batchId) external view returns (bool);
 
-    /// @notice The warehouse-receipt contract bound at deployment.
+    /// @notice The warehouse-receipt contract bound at deployment (zero: receipts disabled).
     function warehouseReceipts() external view returns (address);
 
     /// @notice The stored state of a batch.

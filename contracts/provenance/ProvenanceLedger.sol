@@ -14,9 +14,13 @@ import {TradeCodes} from "./TradeCodes.sol";
 /// anchoring of off-chain events. Every write is authorized by the shared {IMemberRegistry}.
 /// `multicall` (OpenZeppelin {Multicall}) lets a member batch many operations in one transaction,
 /// e.g. a packing line commissioning a shift's lots; each call keeps the member as `msg.sender`.
+/// A batch under a warehouse receipt is locked: it stays in the warehouse (no ship, no transform)
+/// until the receipt contract releases it; holds and recalls still apply to it.
 contract ProvenanceLedger is IProvenanceLedger, Multicall {
     /// @notice The consortium member registry every write is checked against.
     IMemberRegistry public immutable registry;
+    /// @inheritdoc IProvenanceLedger
+    address public immutable warehouseReceipts;
 
     uint256 private _batchCount;
     uint256 private _transformationCount;
@@ -24,9 +28,21 @@ contract ProvenanceLedger is IProvenanceLedger, Multicall {
     mapping(uint256 batchId => Batch) private _batches;
     /// @dev submitter (bits 0-159) | anchoredAt (160-223) | eventCount (224-255): one slot per root.
     mapping(bytes32 root => uint256 packedAnchor) private _anchors;
+    /// @dev Apart from {Batch}, whose three slots are full; read by every ship and transform.
+    mapping(uint256 batchId => bool) private _underReceipt;
 
-    constructor(IMemberRegistry memberRegistry) {
+    /// @param warehouseReceipts_ The warehouse-receipt contract, the only caller of the receipt locks.
+    /// It is deployed after the ledger (it needs the ledger's address), so the deployer passes its
+    /// predicted address; zero disables warehouse receipts.
+    constructor(IMemberRegistry memberRegistry, address warehouseReceipts_) {
         registry = memberRegistry;
+        warehouseReceipts = warehouseReceipts_;
+    }
+
+    /// @dev Only the receipt contract moves a batch into or out of a receipt lock.
+    modifier onlyWarehouseReceipts() {
+        if (msg.sender != warehouseReceipts) revert NotWarehouseReceipts(msg.sender);
+        _;
     }
 
     /// @inheritdoc IProvenanceLedger
@@ -179,6 +195,47 @@ contract ProvenanceLedger is IProvenanceLedger, Multicall {
     }
 
     /// @inheritdoc IProvenanceLedger
+    function lockForReceipt(uint256 batchId, address warehouse, uint96 quantity)
+        external
+        onlyWarehouseReceipts
+        returns (uint256 lockedBatchId)
+    {
+        Batch storage batch = _usableBatchHeldBy(batchId, warehouse);
+        _requireAvailable(batchId, batch, quantity);
+        lockedBatchId = batchId;
+        if (quantity < batch.quantity) lockedBatchId = _split(batchId, batch, quantity);
+        _underReceipt[lockedBatchId] = true;
+    }
+
+    /// @inheritdoc IProvenanceLedger
+    function splitLocked(uint256 batchId, uint96 quantity) external onlyWarehouseReceipts returns (uint256 childId) {
+        Batch storage batch = _activeLockedBatch(batchId);
+        if (quantity == 0) revert ZeroQuantity();
+        // The locked batch must keep some quantity: it still backs its own receipt.
+        if (quantity >= batch.quantity) revert InsufficientQuantity(batchId, quantity, batch.quantity);
+        childId = _split(batchId, batch, quantity);
+        _underReceipt[childId] = true;
+    }
+
+    /// @inheritdoc IProvenanceLedger
+    function releaseFromReceipt(uint256 batchId, address to, bytes32 documentHash) external onlyWarehouseReceipts {
+        Batch storage batch = _activeLockedBatch(batchId);
+        registry.requireActiveRole(to, Roles.ANY_MEMBER);
+        delete _underReceipt[batchId];
+        address warehouse = batch.custodian;
+        if (to == warehouse) return;
+        // The same two events as a ship and its receipt, so custody history and traces need nothing new.
+        emit BatchShipped(batchId, warehouse, to, batch.quantity, address(0), documentHash);
+        batch.custodian = to;
+        emit BatchReceived(batchId, warehouse, to);
+    }
+
+    /// @inheritdoc IProvenanceLedger
+    function isUnderReceipt(uint256 batchId) external view returns (bool) {
+        return _underReceipt[batchId];
+    }
+
+    /// @inheritdoc IProvenanceLedger
     function anchor(bytes32 root, uint32 eventCount, string calldata uri) external {
         registry.requireActiveRole(msg.sender, Roles.ANY_MEMBER);
         if (root == bytes32(0)) revert ZeroRoot();
@@ -296,9 +353,23 @@ contract ProvenanceLedger is IProvenanceLedger, Multicall {
 
     /// @dev An active batch whose custodian is the caller; callers check the caller's membership once.
     function _usableBatchHeldByCaller(uint256 batchId) private view returns (Batch storage batch) {
+        return _usableBatchHeldBy(batchId, msg.sender);
+    }
+
+    /// @dev An active batch held by `custodian` and free to move: not under a warehouse receipt.
+    function _usableBatchHeldBy(uint256 batchId, address custodian) private view returns (Batch storage batch) {
         batch = _existingBatch(batchId);
         _requireActive(batchId, batch.status);
-        if (batch.custodian != msg.sender) revert NotCustodian(batchId, msg.sender, batch.custodian);
+        if (batch.custodian != custodian) revert NotCustodian(batchId, custodian, batch.custodian);
+        if (_underReceipt[batchId]) revert BatchUnderReceipt(batchId);
+    }
+
+    /// @dev A batch under a warehouse receipt that may change hands or be split: not on hold or
+    /// recalled (a split child is created active, so splitting a held batch would free part of it).
+    function _activeLockedBatch(uint256 batchId) private view returns (Batch storage batch) {
+        batch = _existingBatch(batchId);
+        if (!_underReceipt[batchId]) revert BatchNotUnderReceipt(batchId);
+        _requireActive(batchId, batch.status);
     }
 
     /// @dev A batch in transit to the caller, an active member.

@@ -2,8 +2,8 @@
 pragma solidity 0.8.30;
 
 /// @title Validation of the trade identifiers the ledger accepts
-/// @notice GS1 GTINs (check digit), WCO Harmonized System codes and UN/CEFACT Recommendation 20
-/// unit codes. Checked on-chain so that no malformed identifier ever reaches the indexed record.
+/// @notice GS1 GTINs (check digit), WCO Harmonized System codes, UN/CEFACT Recommendation 20
+/// unit codes and ISO 4217 currency codes. Checked on-chain so that no malformed identifier ever reaches the indexed record.
 library TradeCodes {
     uint64 private constant GTIN_LIMIT = 1e14;
 
@@ -41,6 +41,15 @@ library TradeCodes {
             bytes1 c = unit[i];
             bool alphanumeric = (c >= "A" && c <= "Z") || (c >= "0" && c <= "9");
             if (!alphanumeric && !(i == 2 && c == 0)) return false;
+        }
+        return true;
+    }
+
+    /// @notice True for an ISO 4217 alphabetic currency code: exactly three ASCII capital letters ("CNY").
+    function isValidCurrency(bytes3 currency) internal pure returns (bool) {
+        for (uint256 i; i < 3; ++i) {
+            bytes1 letter = currency[i];
+            if (letter < "A" || letter > "Z") return false;
         }
         return true;
     }

@@ -23,7 +23,8 @@ abstract contract ProvenanceFixture is ForgeBase {
     function _deployFixture() internal {
         vm.warp(1_750_000_000);
         registry = new MemberRegistry(address(this));
-        ledger = new ProvenanceLedger(IMemberRegistry(address(registry)));
+        // No warehouse-receipt contract: these invariants are about custody and quantities alone.
+        ledger = new ProvenanceLedger(IMemberRegistry(address(registry)), address(0));
         for (uint256 i; i < 4; ++i) {
             address actor = address(uint160(0xA000 + i));
             actors.push(actor);
