@@ -16,13 +16,17 @@ interface IProvenanceLedger {
         Consumed
     }
 
-    /// @notice On-chain state of a batch, packed into three slots.
+    /// @notice On-chain state of a batch, packed into three slots. `underReceipt` is true while the
+    /// batch is title under a live warehouse receipt (see {lockForReceipt}).
     /// @dev Slot 3 is never all-zero for an existing batch (its origin region is non-zero), so
     /// setting and clearing `pendingRecipient` always rewrites a non-zero slot: that keeps ship and
-    /// receive cheap.
+    /// receive cheap. The GTIN takes 56 bits (every GTIN is below 10^14 < 2^47) so that the receipt
+    /// lock fits in slot 1 next to the status: every check of a batch reads both in one load, and
+    /// locking a batch rewrites a slot already read instead of filling a new one.
     struct Batch {
         address producer;
-        uint64 gtin;
+        uint56 gtin;
+        bool underReceipt;
         bytes3 unit;
         BatchStatus status;
         address custodian;

@@ -28,8 +28,6 @@ contract ProvenanceLedger is IProvenanceLedger, Multicall {
     mapping(uint256 batchId => Batch) private _batches;
     /// @dev submitter (bits 0-159) | anchoredAt (160-223) | eventCount (224-255): one slot per root.
     mapping(bytes32 root => uint256 packedAnchor) private _anchors;
-    /// @dev Apart from {Batch}, whose three slots are full; read by every ship and transform.
-    mapping(uint256 batchId => bool) private _underReceipt;
 
     /// @param warehouseReceipts_ The warehouse-receipt contract, the only caller of the receipt locks.
     /// It is deployed after the ledger (it needs the ledger's address), so the deployer passes its
@@ -204,7 +202,7 @@ contract ProvenanceLedger is IProvenanceLedger, Multicall {
         _requireAvailable(batchId, batch, quantity);
         lockedBatchId = batchId;
         if (quantity < batch.quantity) lockedBatchId = _split(batchId, batch, quantity);
-        _underReceipt[lockedBatchId] = true;
+        _batches[lockedBatchId].underReceipt = true;
     }
 
     /// @inheritdoc IProvenanceLedger
@@ -214,14 +212,14 @@ contract ProvenanceLedger is IProvenanceLedger, Multicall {
         // The locked batch must keep some quantity: it still backs its own receipt.
         if (quantity >= batch.quantity) revert InsufficientQuantity(batchId, quantity, batch.quantity);
         childId = _split(batchId, batch, quantity);
-        _underReceipt[childId] = true;
+        _batches[childId].underReceipt = true;
     }
 
     /// @inheritdoc IProvenanceLedger
     function releaseFromReceipt(uint256 batchId, address to, bytes32 documentHash) external onlyWarehouseReceipts {
         Batch storage batch = _activeLockedBatch(batchId);
         registry.requireActiveRole(to, Roles.ANY_MEMBER);
-        delete _underReceipt[batchId];
+        batch.underReceipt = false;
         address warehouse = batch.custodian;
         if (to == warehouse) return;
         // The same two events as a ship and its receipt, so custody history and traces need nothing new.
@@ -232,7 +230,7 @@ contract ProvenanceLedger is IProvenanceLedger, Multicall {
 
     /// @inheritdoc IProvenanceLedger
     function isUnderReceipt(uint256 batchId) external view returns (bool) {
-        return _underReceipt[batchId];
+        return _batches[batchId].underReceipt;
     }
 
     /// @inheritdoc IProvenanceLedger
@@ -283,7 +281,9 @@ contract ProvenanceLedger is IProvenanceLedger, Multicall {
         batchId = ++_batchCount;
         _batches[batchId] = Batch({
             producer: msg.sender,
-            gtin: gtin,
+            // Cannot truncate: a registered GTIN passed isValidGtin, so it is below 10^14 < 2^56.
+            gtin: uint56(gtin),
+            underReceipt: false,
             unit: unit,
             status: BatchStatus.Active,
             custodian: msg.sender,
@@ -305,6 +305,7 @@ contract ProvenanceLedger is IProvenanceLedger, Multicall {
         _batches[childId] = Batch({
             producer: parent.producer,
             gtin: parent.gtin,
+            underReceipt: false,
             unit: parent.unit,
             status: BatchStatus.Active,
             custodian: parent.custodian,
@@ -361,14 +362,14 @@ contract ProvenanceLedger is IProvenanceLedger, Multicall {
         batch = _existingBatch(batchId);
         _requireActive(batchId, batch.status);
         if (batch.custodian != custodian) revert NotCustodian(batchId, custodian, batch.custodian);
-        if (_underReceipt[batchId]) revert BatchUnderReceipt(batchId);
+        if (batch.underReceipt) revert BatchUnderReceipt(batchId);
     }
 
     /// @dev A batch under a warehouse receipt that may change hands or be split: not on hold or
     /// recalled (a split child is created active, so splitting a held batch would free part of it).
     function _activeLockedBatch(uint256 batchId) private view returns (Batch storage batch) {
         batch = _existingBatch(batchId);
-        if (!_underReceipt[batchId]) revert BatchNotUnderReceipt(batchId);
+        if (!batch.underReceipt) revert BatchNotUnderReceipt(batchId);
         _requireActive(batchId, batch.status);
     }
 
