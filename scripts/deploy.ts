@@ -20,6 +20,8 @@ async function main() {
   writeDeployment(config.deploymentsFile, deployment);
   console.log(`MemberRegistry   ${deployment.contracts.MemberRegistry}`);
   console.log(`ProvenanceLedger ${deployment.contracts.ProvenanceLedger}`);
+  console.log(`WarehouseReceipt ${deployment.contracts.WarehouseReceipt}`);
+  console.log(`LienRegistry     ${deployment.contracts.LienRegistry}`);
   console.log(`Start block      ${deployment.startBlock}`);
   console.log(`Consortium admin ${admin ?? deployer.address}`);
   console.log(`Wrote ${config.deploymentsFile}`);

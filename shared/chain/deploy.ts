@@ -1,26 +1,68 @@
-import type { Signer } from "ethers";
-import { MemberRegistry__factory, ProvenanceLedger__factory } from "../../typechain-types";
+import { getAddress, getCreateAddress, type Signer } from "ethers";
+import {
+  LienRegistry__factory,
+  MemberRegistry__factory,
+  ProvenanceLedger__factory,
+  WarehouseReceipt__factory,
+} from "../../typechain-types";
 import type { Deployment } from "./deployments";
 
 /**
  * Deploys the TraceFin contracts with `deployer` and makes `admin` (default: the deployer) the
  * consortium admin. Production, the demo and every test deploy through this one routine.
+ *
+ * The ledger and the lien registry must know the warehouse-receipt contract, which itself needs
+ * both of their addresses. So the four contracts are deployed at consecutive nonces of the deployer
+ * (registry n, ledger n+1, lien registry n+2, receipts n+3) and the receipts' address is predicted
+ * from nonce n+3 before it exists. Each transaction carries its nonce explicitly, so another
+ * transaction of the deployer slipping in between makes the check at the end fail loudly instead of
+ * binding the ledger to someone else's address.
  */
 export async function deployContracts(deployer: Signer, admin?: string): Promise<Deployment> {
   const deployerAddress = await deployer.getAddress();
-  const registry = await new MemberRegistry__factory(deployer).deploy(admin ?? deployerAddress);
-  const registryReceipt = await registry.deploymentTransaction()!.wait();
-  const ledger = await new ProvenanceLedger__factory(deployer).deploy(await registry.getAddress());
-  await ledger.waitForDeployment();
-  const network = await deployer.provider!.getNetwork();
+  const provider = deployer.provider!;
+  const nonce = await provider.getTransactionCount(deployerAddress, "pending");
+  const predictedReceipts = getCreateAddress({ from: deployerAddress, nonce: nonce + 3 });
+
+  const registry = await new MemberRegistry__factory(deployer).deploy(admin ?? deployerAddress, { nonce });
+  const registryAddress = await registry.getAddress();
+  const ledger = await new ProvenanceLedger__factory(deployer).deploy(registryAddress, predictedReceipts, {
+    nonce: nonce + 1,
+  });
+  const liens = await new LienRegistry__factory(deployer).deploy(registryAddress, [predictedReceipts], {
+    nonce: nonce + 2,
+  });
+  const receipts = await new WarehouseReceipt__factory(deployer).deploy(
+    registryAddress,
+    await ledger.getAddress(),
+    await liens.getAddress(),
+    { nonce: nonce + 3 },
+  );
+
+  const [registryReceipt, , , receiptsReceipt] = await Promise.all(
+    [registry, ledger, liens, receipts].map((contract) => contract.deploymentTransaction()!.wait()),
+  );
+  // The address the node actually created, not the one ethers derives from the nonce we asked for.
+  const receiptsAddress = receiptsReceipt?.contractAddress;
+  if (!receiptsAddress || getAddress(receiptsAddress) !== predictedReceipts) {
+    throw new Error(
+      `WarehouseReceipt was deployed at ${receiptsAddress ?? "no address"}, not at ${predictedReceipts} as the ledger ` +
+        `and the lien registry were told: another transaction of ${deployerAddress} took one of the nonces ` +
+        `${nonce}-${nonce + 3}. Deploy again from an account nothing else sends from.`,
+    );
+  }
+
+  const network = await provider.getNetwork();
   return {
     chainId: Number(network.chainId),
     startBlock: registryReceipt!.blockNumber,
     deployer: deployerAddress,
     deployedAt: new Date().toISOString(),
     contracts: {
-      MemberRegistry: await registry.getAddress(),
+      MemberRegistry: registryAddress,
       ProvenanceLedger: await ledger.getAddress(),
+      LienRegistry: await liens.getAddress(),
+      WarehouseReceipt: predictedReceipts,
     },
   };
 }

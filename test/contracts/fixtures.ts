@@ -2,9 +2,9 @@
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import { ethers } from "hardhat";
-import { MemberRegistry__factory, ProvenanceLedger__factory } from "../../typechain-types";
-import type { MemberRegistry, ProvenanceLedger } from "../../typechain-types";
+import type { ProvenanceLedger } from "../../typechain-types";
 import { deployContracts } from "../../shared/chain/deploy";
+import { connectContracts } from "../../shared/chain/contracts";
 import type { IProvenanceLedger } from "../../typechain-types/contracts/provenance/ProvenanceLedger";
 
 export { loadFixture, time };
@@ -108,16 +108,17 @@ export const creditCodeHash = (code: string): string => ethers.id(code);
 export const metadataURI = (who: string): string => `ipfs://members/${who}.json`;
 export const metadataHash = (who: string): string => ethers.id(`metadata of ${who}`);
 
-/** A registry and a ledger; every actor but `outsider` admitted with its role. */
+/**
+ * The four contracts (registry, ledger, warehouse receipts, lien registry); every actor but
+ * `outsider` admitted with its role.
+ */
 export async function consortiumFixture() {
   const [admin, orchard, juicePlant, warehouse, carrier, inspector, regulator, bank, outsider] =
     await ethers.getSigners();
   const actors: Actors = { admin, orchard, juicePlant, warehouse, carrier, inspector, regulator, bank, outsider };
 
   // The same deploy routine as production and the demo.
-  const { contracts } = await deployContracts(admin);
-  const registry: MemberRegistry = MemberRegistry__factory.connect(contracts.MemberRegistry, admin);
-  const ledger: ProvenanceLedger = ProvenanceLedger__factory.connect(contracts.ProvenanceLedger, admin);
+  const { registry, ledger, receipts, liens } = connectContracts(await deployContracts(admin), admin);
 
   for (const [who, member] of Object.entries(MEMBERS)) {
     const account = actors[who as keyof typeof MEMBERS];
@@ -132,7 +133,7 @@ export async function consortiumFixture() {
         metadataHash(who),
       );
   }
-  return { registry, ledger, ...actors };
+  return { registry, ledger, receipts, liens, ...actors };
 }
 
 /** The consortium with apples (orchard), juice and pomace (juice plant) registered. */

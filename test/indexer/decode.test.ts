@@ -10,7 +10,12 @@ const deployment: Deployment = {
   startBlock: 1,
   deployer: "0x" + "11".repeat(20),
   deployedAt: new Date(0).toISOString(),
-  contracts: { MemberRegistry: getAddress("0x" + "aa".repeat(20)), ProvenanceLedger: getAddress("0x" + "bb".repeat(20)) },
+  contracts: {
+    MemberRegistry: getAddress("0x" + "aa".repeat(20)),
+    ProvenanceLedger: getAddress("0x" + "bb".repeat(20)),
+    WarehouseReceipt: getAddress("0x" + "cc".repeat(20)),
+    LienRegistry: getAddress("0x" + "dd".repeat(20)),
+  },
 };
 
 /** A random value of `param`'s type, extremes included, as ethers encodes it. */
