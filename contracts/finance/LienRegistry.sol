@@ -43,14 +43,15 @@ contract LienRegistry is ILienRegistry, EIP712, Multicall {
     /// @dev The active loan holding a lien on each underlying asset; cleared on release and enforcement.
     mapping(bytes32 collateralKey => bytes32 loanId) private _liens;
     /// @dev Set while a collateral module's state-changing function runs; see the contract's @dev.
-    bool private transient _moduleCallInProgress;
+    /// A whole word, not a bool: writing it then needs no read first.
+    uint256 private transient _moduleCallInProgress;
 
     /// @dev Refuses a nested call into any function that calls a module's state-changing function.
     modifier nonReentrant() {
-        if (_moduleCallInProgress) revert ReentrantCall();
-        _moduleCallInProgress = true;
+        if (_moduleCallInProgress != 0) revert ReentrantCall();
+        _moduleCallInProgress = 1;
         _;
-        _moduleCallInProgress = false;
+        _moduleCallInProgress = 0;
     }
 
     /// @param memberRegistry The consortium registry (an Ownable contract whose owner is the admin).
@@ -236,10 +237,21 @@ contract LienRegistry is ILienRegistry, EIP712, Multicall {
         emit CollateralModuleRegistered(address(collateral));
     }
 
-    /// @dev The typed-data hash of the terms under this registry's EIP-712 domain. `abi.encode` of the
-    /// static struct lays out the eleven fields as EIP-712's `encodeData` does (bytes3 left-aligned).
+    /// @dev The typed-data hash of the terms under this registry's EIP-712 domain. The eleven fields
+    /// are static, so their calldata words are exactly EIP-712's `encodeData` (bytes3 left-aligned)
+    /// and are hashed in place. The words are hashed as sent: terms with dirty high-order bits hash to
+    /// an id no offer can have, because {offer} reads every field through Solidity's checked calldata
+    /// access (for {PledgeOffered}) and so refuses them.
     function _loanIdOf(LoanTerms calldata terms) private view returns (bytes32) {
-        return _hashTypedDataV4(keccak256(abi.encode(LOAN_TERMS_TYPEHASH, terms)));
+        bytes32 structHash;
+        bytes32 typeHash = LOAN_TERMS_TYPEHASH;
+        assembly ("memory-safe") {
+            let ptr := mload(0x40)
+            mstore(ptr, typeHash)
+            calldatacopy(add(ptr, 0x20), terms, 0x160)
+            structHash := keccak256(ptr, 0x180)
+        }
+        return _hashTypedDataV4(structHash);
     }
 
     /// @dev Recomputes the id, checks the caller is the loan's financier and still an active
@@ -294,11 +306,11 @@ contract LienRegistry is ILienRegistry, EIP712, Multicall {
 
     /// @dev An ISO 4217 alphabetic code: exactly three ASCII capital letters.
     function _isCurrencyCode(bytes3 currency) private pure returns (bool) {
-        for (uint256 i; i < 3; ++i) {
-            bytes1 letter = currency[i];
-            if (letter < "A" || letter > "Z") return false;
-        }
-        return true;
+        return _isCapital(currency[0]) && _isCapital(currency[1]) && _isCapital(currency[2]);
+    }
+
+    function _isCapital(bytes1 letter) private pure returns (bool) {
+        return letter >= "A" && letter <= "Z";
     }
 
     /// @dev `amount` over `valuation` in basis points, rounded up (in the lender's favour), capped at
