@@ -8,8 +8,9 @@ import {IProvenanceLedger} from "../provenance/IProvenanceLedger.sol";
 /// @notice A receipt is title to one batch of goods stored by a WAREHOUSE member. It follows ERC-721
 /// (one token per receipt; `Transfer`, `ownerOf`, `balanceOf`, approvals, safe transfers) with these
 /// deviations, each of which makes a transfer revert: the holder and the recipient must be active
-/// members; a pledged, frozen, expired or redemption-pending receipt does not move; the token can be
-/// minted only by the warehouse that holds the goods and burned only by redemption.
+/// members; a pledged, frozen, expired or redemption-pending receipt does not move. Besides, tokens
+/// are minted only by the warehouse that holds the goods ({issue}) or when a receipt is split
+/// ({split}, {ICollateral-releasePart}), and burned only by redemption ({confirmRedemption}).
 /// @dev One receipt covers exactly one batch of the {IProvenanceLedger}: issuing for part of a batch
 /// splits the batch, and the receipt's batch is locked in the ledger for as long as the receipt lives
 /// (it cannot be shipped, transformed or receipted again). The quantity, unit, product and custodian
