@@ -19,6 +19,8 @@ export interface DecodedEvent {
 
 export interface EventDecoder {
   addresses: string[];
+  /** Which deployed contract is at `address` (lower-case), if any. */
+  contractAt(address: string): ContractName | undefined;
   decode(log: RpcLog): DecodedEvent;
 }
 
@@ -42,6 +44,7 @@ export function createDecoder(deployment: Deployment): EventDecoder {
   }
   return {
     addresses: [...byAddress.keys()],
+    contractAt: (address) => byAddress.get(address),
     decode(log) {
       const codec = codecs.get(`${log.address}:${log.topics[0]?.toLowerCase()}`);
       if (!codec) {

@@ -1,42 +1,22 @@
-import type { MemberRegistry, ProvenanceLedger } from "../typechain-types";
+import type { LienRegistry, MemberRegistry, ProvenanceLedger, WarehouseReceipt } from "../typechain-types";
 import type { ContractName } from "../shared/chain/contracts";
-import type { EventArgs } from "./decode";
 import { formatGtin, formatUnit } from "../shared/trade-codes";
 import type { TraceEventType } from "../shared/db/schema";
-import type { BatchRow, Touches, WorkingSet } from "./working-set";
-
-/** Where the event being handled sits in the chain. */
-export interface EventPosition {
-  blockNumber: number;
-  blockHash: string;
-  txHash: string;
-  logIndex: number;
-  blockTime: number;
-}
-
-export interface HandlerContext {
-  set: WorkingSet;
-  at: EventPosition;
-}
-
-/** Maps one decoded event to rows. `touches` names the state rows it reads so they can be preloaded. */
-export interface EventHandler {
-  touches?(args: EventArgs, touches: Touches): void;
-  apply(context: HandlerContext, args: EventArgs): void;
-}
-
-type EventNames<C extends { filters: object }> = Exclude<keyof C["filters"], `${string}(${string}`> & string;
+import {
+  address, hex, ignoredEvent, int, uint, type EventHandler, type EventNames, type HandlerContext,
+} from "./handler-support";
+import { lienHandlers } from "./lien-handlers";
+import { receiptHandlers } from "./receipt-handlers";
+import type { BatchRow } from "./working-set";
 
 /** Exhaustive: an event added to a contract without a handler here is a type error. */
 type HandlerMap = {
   MemberRegistry: Record<EventNames<MemberRegistry>, EventHandler>;
   ProvenanceLedger: Record<EventNames<ProvenanceLedger>, EventHandler>;
+  WarehouseReceipt: Record<EventNames<WarehouseReceipt>, EventHandler>;
+  LienRegistry: Record<EventNames<LienRegistry>, EventHandler>;
 };
 
-const address = (value: unknown) => (value as string).toLowerCase();
-const hex = (value: unknown) => (value as string).toLowerCase();
-const uint = (value: unknown) => (value as bigint).toString();
-const int = (value: unknown) => Number(value as bigint);
 const batchKey = (value: unknown) => String(value as bigint);
 
 const MEMBER_STATUS_AFTER = {
@@ -124,11 +104,6 @@ function shipmentClosed(type: "received" | "rejected" | "shipment_cancelled", ac
   };
 }
 
-const ignoredAdminEvent: EventHandler = {
-  // The admin handover is read from the contract when needed; no table depends on it.
-  apply: () => {},
-};
-
 export const handlers: HandlerMap = {
   MemberRegistry: {
     MemberAdmitted: {
@@ -174,8 +149,8 @@ export const handlers: HandlerMap = {
     MemberSuspended: memberStatusChange("MemberSuspended"),
     MemberReinstated: memberStatusChange("MemberReinstated"),
     MemberRevoked: memberStatusChange("MemberRevoked"),
-    OwnershipTransferStarted: ignoredAdminEvent,
-    OwnershipTransferred: ignoredAdminEvent,
+    OwnershipTransferStarted: ignoredEvent,
+    OwnershipTransferred: ignoredEvent,
   },
   ProvenanceLedger: {
     ProductRegistered: {
@@ -379,6 +354,8 @@ export const handlers: HandlerMap = {
       },
     },
   },
+  WarehouseReceipt: receiptHandlers,
+  LienRegistry: lienHandlers,
 };
 
 export function handlerFor(contract: ContractName, name: string): EventHandler {

@@ -1,7 +1,9 @@
 import { getTableColumns, sql, type SQL } from "drizzle-orm";
 import type { PgColumn, PgTable } from "drizzle-orm/pg-core";
 import type { Executor } from "../shared/db/client";
-import { anchors, indexedBlocks, indexerCheckpoints, lineageEdges, traceEvents, undoLog } from "../shared/db/schema";
+import {
+  anchors, indexedBlocks, indexerCheckpoints, lineageEdges, loanEvents, receiptEvents, traceEvents, undoLog,
+} from "../shared/db/schema";
 import { stateKeyColumns, stateTables, type StateTable, type WorkingSet } from "./working-set";
 import type { RpcBlock } from "../shared/chain/rpc";
 
@@ -58,7 +60,7 @@ async function insertColumns(tx: Executor, table: PgTable, rows: Record<string, 
 const NEEDS_ESCAPE = /["\\]/;
 
 /**
- * A PostgreSQL array literal of driver values (strings and numbers). Written here because both
+ * A PostgreSQL array literal of driver values (strings, numbers and booleans). Written here because both
  * drivers' generic array serializers run two regular expressions over every element: a quarter of
  * the time spent writing trace_events, whose hex strings and numbers never need escaping.
  */
@@ -66,6 +68,7 @@ function arrayLiteral(values: unknown[]): string {
   const items = values.map((value) => {
     if (value === null) return "NULL";
     if (typeof value === "number" || typeof value === "bigint") return String(value);
+    if (typeof value === "boolean") return value ? "t" : "f";
     if (typeof value !== "string") throw new Error(`Cannot write a ${typeof value} into an array literal`);
     return NEEDS_ESCAPE.test(value) ? `"${value.replace(/["\\]/g, "\\$&")}"` : `"${value}"`;
   });
@@ -107,6 +110,8 @@ export async function persistRange(
   await appendRows(tx, traceEvents, set.traceEvents);
   await appendRows(tx, lineageEdges, set.lineageEdges);
   await appendRows(tx, anchors, set.anchors);
+  await appendRows(tx, receiptEvents, set.receiptEvents);
+  await appendRows(tx, loanEvents, set.loanEvents);
   await appendRows(tx, undoLog, set.undo as never);
   const blockRows = blocks.map((b) => ({ number: b.number, hash: b.hash, parentHash: b.parentHash }));
   const onConflict = replaceOnConflict(indexedBlocks, indexedBlocks.number);

@@ -1,7 +1,7 @@
 import { desc, eq, gt, lte } from "drizzle-orm";
 import type { Executor } from "../shared/db/client";
-import { anchors, indexedBlocks, lineageEdges, traceEvents, undoLog } from "../shared/db/schema";
-import { stateKeyColumns, stateTables, type StateTable } from "./working-set";
+import { anchors, indexedBlocks, lineageEdges, loanEvents, receiptEvents, traceEvents, undoLog } from "../shared/db/schema";
+import { numericKeyTables, stateKeyColumns, stateTables, type StateTable } from "./working-set";
 import { replaceAllColumns } from "./persist";
 
 /**
@@ -15,7 +15,7 @@ export async function rollbackAbove(tx: Executor, ancestor: number): Promise<{ u
     const tableName = entry.tableName as StateTable;
     const table = stateTables[tableName];
     const keyColumn = stateKeyColumns[tableName];
-    const key = tableName === "batches" ? Number(entry.rowKey) : entry.rowKey;
+    const key = numericKeyTables.has(tableName) ? Number(entry.rowKey) : entry.rowKey;
     if (entry.previous === null) {
       await tx.delete(table).where(eq(keyColumn, key as never));
     } else {
@@ -29,6 +29,8 @@ export async function rollbackAbove(tx: Executor, ancestor: number): Promise<{ u
   await tx.delete(traceEvents).where(gt(traceEvents.blockNumber, ancestor));
   await tx.delete(lineageEdges).where(gt(lineageEdges.blockNumber, ancestor));
   await tx.delete(anchors).where(gt(anchors.blockNumber, ancestor));
+  await tx.delete(receiptEvents).where(gt(receiptEvents.blockNumber, ancestor));
+  await tx.delete(loanEvents).where(gt(loanEvents.blockNumber, ancestor));
   await tx.delete(indexedBlocks).where(gt(indexedBlocks.number, ancestor));
   return { undone: entries.length };
 }

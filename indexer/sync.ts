@@ -4,11 +4,11 @@ import { indexedBlocks, indexerCheckpoints } from "../shared/db/schema";
 import type { Deployment } from "../shared/chain/deployments";
 import { RangeTooLargeError, withRetry, type RpcBlock, type RpcClient, type RpcLog } from "../shared/chain/rpc";
 import type { Logger } from "../shared/logger";
-import { createDecoder, type DecodedEvent } from "./decode";
+import { createDecoder, type DecodedEvent, type EventDecoder } from "./decode";
 import { handlerFor } from "./handlers";
 import { CHECKPOINT_ID, persistRange, saveCheckpoint, type Checkpoint } from "./persist";
 import { pruneFinalized, rollbackAbove } from "./rollback";
-import { WorkingSet, type Touches } from "./working-set";
+import { emptyTouches, WorkingSet } from "./working-set";
 
 /** Stops the indexer: continuing would corrupt the read model. */
 export class FatalIndexerError extends Error {
@@ -207,14 +207,14 @@ export function createIndexer(options: IndexerOptions): Indexer {
 
     const events = logs.map((log) => decoder.decode(log));
     const set = new WorkingSet(unfinalized ? windowStart : Number.POSITIVE_INFINITY);
-    const touches: Touches = { members: new Set(), batches: new Set() };
+    const touches = emptyTouches();
     for (const event of events) handlerFor(event.contract, event.name).touches?.(event.args, touches);
 
     const recentBlocks = [...blocks.values()].filter((b) => b.number >= windowStart);
     checkpoint = { ...checkpoint, blockNumber: to, blockHash: blocks.get(to)!.hash, headBlock: head };
     await db.transaction(async (tx) => {
       await set.load(tx, touches);
-      for (const event of events) applyEvent(set, event, blocks);
+      for (const event of events) applyEvent(set, event, blocks, decoder);
       await persistRange(tx, set, recentBlocks, checkpoint);
       if (unfinalized || recentBlocks.length > 0) await pruneFinalized(tx, windowStart - 1);
     });
@@ -272,11 +272,12 @@ export function createIndexer(options: IndexerOptions): Indexer {
   };
 }
 
-function applyEvent(set: WorkingSet, event: DecodedEvent, blocks: Map<number, RpcBlock>): void {
+function applyEvent(set: WorkingSet, event: DecodedEvent, blocks: Map<number, RpcBlock>, decoder: EventDecoder): void {
   const block = blocks.get(event.log.blockNumber)!;
   handlerFor(event.contract, event.name).apply(
     {
       set,
+      contractAt: decoder.contractAt,
       at: {
         blockNumber: event.log.blockNumber,
         blockHash: event.log.blockHash.toLowerCase(),

@@ -1,21 +1,35 @@
 import { sql } from "drizzle-orm";
 import type { Executor } from "../shared/db/client";
-import { anchors, batches, lineageEdges, members, products, traceEvents } from "../shared/db/schema";
+import {
+  anchors, batches, lineageEdges, loanEvents, loans, members, products, receiptEvents, traceEvents, warehouseReceipts,
+} from "../shared/db/schema";
 
 export type MemberRow = typeof members.$inferSelect;
 export type ProductRow = typeof products.$inferSelect;
 export type BatchRow = typeof batches.$inferSelect;
+export type ReceiptRow = typeof warehouseReceipts.$inferSelect;
+export type LoanRow = typeof loans.$inferSelect;
 
 /** The state tables the handlers update, with the type of their rows. */
 export interface StateRows {
   members: MemberRow;
   products: ProductRow;
   batches: BatchRow;
+  receipts: ReceiptRow;
+  loans: LoanRow;
 }
 export type StateTable = keyof StateRows;
 
-export const stateTables = { members, products, batches } as const;
-export const stateKeyColumns = { members: members.address, products: products.gtin, batches: batches.id } as const;
+export const stateTables = { members, products, batches, receipts: warehouseReceipts, loans } as const;
+export const stateKeyColumns = {
+  members: members.address,
+  products: products.gtin,
+  batches: batches.id,
+  receipts: warehouseReceipts.id,
+  loans: loans.id,
+} as const;
+/** Tables keyed by a number: their keys travel as strings in the working set and the undo log. */
+export const numericKeyTables: ReadonlySet<StateTable> = new Set(["batches", "receipts"]);
 
 export interface UndoEntry {
   blockNumber: number;
@@ -28,6 +42,12 @@ export interface UndoEntry {
 export interface Touches {
   members: Set<string>;
   batches: Set<number>;
+  receipts: Set<number>;
+  loans: Set<string>;
+}
+
+export function emptyTouches(): Touches {
+  return { members: new Set(), batches: new Set(), receipts: new Set(), loans: new Set() };
 }
 
 /**
@@ -40,13 +60,23 @@ export class WorkingSet {
     members: new Map(),
     products: new Map(),
     batches: new Map(),
+    receipts: new Map(),
+    loans: new Map(),
   };
-  readonly dirty: { [T in StateTable]: Set<string> } = { members: new Set(), products: new Set(), batches: new Set() };
+  readonly dirty: { [T in StateTable]: Set<string> } = {
+    members: new Set(),
+    products: new Set(),
+    batches: new Set(),
+    receipts: new Set(),
+    loans: new Set(),
+  };
   readonly undo: UndoEntry[] = [];
   private readonly undoRecorded = new Set<string>();
   readonly traceEvents: (typeof traceEvents.$inferInsert)[] = [];
   readonly lineageEdges: (typeof lineageEdges.$inferInsert)[] = [];
   readonly anchors: (typeof anchors.$inferInsert)[] = [];
+  readonly receiptEvents: (typeof receiptEvents.$inferInsert)[] = [];
+  readonly loanEvents: (typeof loanEvents.$inferInsert)[] = [];
 
   /** @param undoFromBlock blocks at or above it are inside the reorg window and get undo images. */
   constructor(private readonly undoFromBlock: number) {}
@@ -62,6 +92,19 @@ export class WorkingSet {
       const keys = sql.param([...touches.batches]);
       const found = await executor.select().from(batches).where(sql`${batches.id} = ANY(${keys}::bigint[])`);
       for (const row of found) this.rows.batches.set(String(row.id), row);
+    }
+    if (touches.receipts.size > 0) {
+      const keys = sql.param([...touches.receipts]);
+      const found = await executor
+        .select()
+        .from(warehouseReceipts)
+        .where(sql`${warehouseReceipts.id} = ANY(${keys}::bigint[])`);
+      for (const row of found) this.rows.receipts.set(String(row.id), row);
+    }
+    if (touches.loans.size > 0) {
+      const keys = sql.param([...touches.loans]);
+      const found = await executor.select().from(loans).where(sql`${loans.id} = ANY(${keys}::text[])`);
+      for (const row of found) this.rows.loans.set(row.id, row);
     }
   }
 
@@ -97,6 +140,12 @@ export class WorkingSet {
   }
 
   get eventCount(): number {
-    return this.traceEvents.length + this.lineageEdges.length + this.anchors.length;
+    return (
+      this.traceEvents.length +
+      this.lineageEdges.length +
+      this.anchors.length +
+      this.receiptEvents.length +
+      this.loanEvents.length
+    );
   }
 }

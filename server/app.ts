@@ -26,6 +26,12 @@ import { epcisRoutes } from "./epcis/epcis.routes";
 import { createAnchorsRepository } from "./anchors/anchors.repository";
 import { createAnchorsService } from "./anchors/anchors.service";
 import { anchorRoutes } from "./anchors/anchors.routes";
+import { createReceiptsRepository } from "./receipts/receipts.repository";
+import { createReceiptsService } from "./receipts/receipts.service";
+import { receiptRoutes } from "./receipts/receipts.routes";
+import { createLoansRepository } from "./loans/loans.repository";
+import { createLoansService } from "./loans/loans.service";
+import { loanRoutes } from "./loans/loans.routes";
 import { healthRoutes } from "./health/health.routes";
 
 export interface AppOptions {
@@ -58,6 +64,8 @@ export function createApp(options: AppOptions): { app: Express; routes: RouteTab
   traceRoutes(routes, createTraceService(createTraceRepository(db)));
   epcisRoutes(routes, createEpcisService(batchesRepository, batches, createEpcisRepository(db)));
   anchorRoutes(routes, createAnchorsService(createAnchorsRepository(db), membersRepository));
+  receiptRoutes(routes, createReceiptsService(createReceiptsRepository(db), membersRepository));
+  loanRoutes(routes, createLoansService(createLoansRepository(db), membersRepository));
 
   const openApiDocument = buildOpenApiDocument(routes.routes, { version: options.version ?? "0.1.0" });
 

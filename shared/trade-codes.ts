@@ -22,7 +22,22 @@ export function formatGtin(gtin: bigint | number | string): string {
 
 /** bytes3 (0x-hex, right-padded with zero bytes) to its UN/CEFACT code, e.g. 0x4b474d -> "KGM". */
 export function formatUnit(unit: string): string {
-  return Buffer.from(unit.slice(2), "hex").toString("latin1").replace(/\0+$/, "");
+  return bytes3Text(unit);
+}
+
+/** The ISO 4217 code in a contract's bytes3 currency (0x434e59 -> "CNY"); "" for zero bytes. */
+export function formatCurrency(currency: string): string {
+  return bytes3Text(currency);
+}
+
+/** An ISO 4217 alphabetic code to the bytes3 the contracts store. */
+export function encodeCurrency(code: string): string {
+  if (!/^[A-Z]{3}$/.test(code)) throw new Error(`Invalid ISO 4217 currency code "${code}"`);
+  return "0x" + Buffer.from(code, "latin1").toString("hex");
+}
+
+function bytes3Text(value: string): string {
+  return Buffer.from(value.slice(2), "hex").toString("latin1").replace(/\0+$/, "");
 }
 
 /** A UN/CEFACT code to the bytes3 the contract stores. */

@@ -5,6 +5,7 @@ import { sha256Hex, ZERO_HASH } from "../../shared/hashing";
 import { buildMerkleTree, canonicalJson, leafOf } from "../../shared/merkle";
 import { roleBits, type RoleName } from "../../shared/roles";
 import { encodeUnit } from "../../shared/trade-codes";
+import { loadFinanceDemo, type FinanceDemoResult } from "./finance";
 
 /** The Yantai story's cast: one signer per member organization, admin first. */
 export const DEMO_MEMBERS = [
@@ -19,6 +20,7 @@ export const DEMO_MEMBERS = [
   { key: "autoMaker", name: "Yantai Auto Works", roles: ["ENTERPRISE"] },
   { key: "regulator", name: "Yantai Market Supervision Administration", roles: ["REGULATOR", "AUDITOR"] },
   { key: "bank", name: "Yantai Commercial Bank Supply-Chain Finance", roles: ["FINANCIER"] },
+  { key: "bondedWarehouse", name: "Yantai Port Bonded Logistics Warehouse", roles: ["WAREHOUSE"] },
 ] as const satisfies readonly { key: string; name: string; roles: RoleName[] }[];
 
 export type DemoMemberKey = (typeof DEMO_MEMBERS)[number]["key"];
@@ -41,6 +43,7 @@ export interface DemoResult {
   members: Record<DemoMemberKey, string>;
   batches: Record<string, number>;
   anchor: { root: string; uri: string; leaves: string[]; readings: string[] };
+  finance: FinanceDemoResult;
 }
 
 const wait = async (tx: Promise<ContractTransactionResponse>) => (await tx).wait();
@@ -49,7 +52,8 @@ const doc = (text: string) => sha256Hex(text);
 /**
  * Loads the demo story: an orchard's apples certified, stored cold, pressed into juice concentrate and
  * shipped to Yantai port for export; steel turned into brake discs and brake assemblies; an apple
- * batch that fails inspection and is recalled; a day of cold-store temperature readings anchored.
+ * batch that fails inspection and is recalled; a day of cold-store temperature readings anchored;
+ * then warehouse receipts and pledge loans on stored goods (see ./finance.ts).
  * `signers[0]` must be the consortium admin; the next ones play the members above.
  */
 export async function loadDemoScenario(deployment: Deployment, signers: Signer[]): Promise<DemoResult> {
@@ -154,7 +158,36 @@ export async function loadDemoScenario(deployment: Deployment, signers: Signer[]
   );
   batches.brakes = await batchIdOf();
 
-  return { members, batches, anchor: { root: tree.root, uri: anchorUri, leaves: tree.leaves, readings } };
+  // Goods for the finance story: more apples stored cold, and a second lot of discs in the bonded zone.
+  batches.applesD = await commission("orchard", apples.gtin, "QX-2026-FUJI-D", 12_000, "KGM", QIXIA);
+  await wait(as.inspector.ledger.recordInspection(batches.applesD, true, doc("phytosanitary certificate applesD")));
+  await shipAndReceive("orchard", "coldStore", batches.applesD, 12_000, "orchard->cold store D");
+  batches.applesE = await commission("orchard", apples.gtin, "QX-2026-FUJI-E", 5_000, "KGM", QIXIA);
+  await shipAndReceive("orchard", "coldStore", batches.applesE, 5_000, "orchard->cold store E");
+  batches.steelToParts2 = await shipAndReceive("steelMill", "partsMaker", batches.steel, 20_000, "steel->brakes 2");
+  await wait(
+    as.partsMaker.ledger.transform(
+      [{ batchId: batches.steelToParts2, quantity: 20_000 }],
+      [{ gtin: discs.gtin, quantity: 1_600, unit: encodeUnit("H87"), originRegion: FUSHAN, lot: "FBS-D-2026-42" }],
+      doc("casting record FBS-D-2026-42"),
+    ),
+  );
+  batches.discs2 = await batchIdOf();
+  await shipAndReceive("partsMaker", "bondedWarehouse", batches.discs2, 1_600, "discs->bonded warehouse");
+
+  const finance = await loadFinanceDemo({
+    coldStore: as.coldStore,
+    bondedWarehouse: as.bondedWarehouse,
+    orchard: as.orchard,
+    partsMaker: as.partsMaker,
+    bank: as.bank,
+    regulator: as.regulator,
+    inspector: as.inspector,
+    addresses: { orchard: members.orchard, partsMaker: members.partsMaker, bank: members.bank, autoMaker: members.autoMaker },
+    batches: { applesInColdStore: batches.applesD, discsInBondedWarehouse: batches.discs2, applesToRecall: batches.applesE },
+  });
+
+  return { members, batches, anchor: { root: tree.root, uri: anchorUri, leaves: tree.leaves, readings }, finance };
 }
 
 export { ZERO_HASH };

@@ -1,6 +1,7 @@
-import { getTableColumns, sql } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import { queryRows, type Database } from "../../shared/db/client";
 import { batches } from "../../shared/db/schema";
+import { rowJson } from "../../shared/db/row-json";
 import type { BatchWithProduct } from "../batches/batches.repository";
 
 export interface Reached {
@@ -32,22 +33,7 @@ export interface GraphRows {
   names: Map<string, string>;
 }
 
-/** How each batches column reads as JSON so that it parses to what Drizzle returns for it. */
-const JSON_FORM: Record<string, (column: string) => string> = {
-  bigint: (column) => column,
-  integer: (column) => column,
-  text: (column) => column,
-  "numeric(78, 0)": (column) => `${column}::text`,
-};
-const batchJson = sql.raw(
-  `json_build_object(${Object.entries(getTableColumns(batches))
-    .map(([property, column]) => {
-      const form = JSON_FORM[column.getSQLType()];
-      if (!form) throw new Error(`batches.${column.name}: no JSON form for ${column.getSQLType()}`);
-      return `'${property}', ${form(`b."${column.name}"`)}`;
-    })
-    .join(", ")})`,
-);
+const batchJson = rowJson(batches, "b");
 
 /**
  * The lineage graph around a batch in one statement whose parts come back as JSON: as seven separate

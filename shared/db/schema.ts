@@ -1,4 +1,4 @@
-import { bigint, index, integer, jsonb, numeric, pgTable, primaryKey, text, timestamp, bigserial } from "drizzle-orm/pg-core";
+import { bigint, boolean, index, integer, jsonb, numeric, pgTable, primaryKey, text, timestamp, bigserial } from "drizzle-orm/pg-core";
 
 /**
  * The read model: a projection of the chain that the indexer can always rebuild.
@@ -150,6 +150,161 @@ export const anchors = pgTable(
     ...eventPosition,
   },
   (t) => [index("anchors_submitter_idx").on(t.submitter), index("anchors_block_idx").on(t.blockNumber)],
+);
+
+/** A warehouse receipt as it stands now; `status` is `redeemed` once the goods left the warehouse. */
+export const warehouseReceipts = pgTable(
+  "warehouse_receipts",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey(),
+    batchId: bigint("batch_id", { mode: "number" }).notNull(),
+    warehouse: text("warehouse").notNull(),
+    holder: text("holder").notNull(),
+    quantity: uint256("quantity").notNull(),
+    unit: text("unit").notNull(),
+    location: text("location").notNull(),
+    issuedAt: bigint("issued_at", { mode: "number" }).notNull(),
+    /** Null when the receipt has no storage term. */
+    expiresAt: bigint("expires_at", { mode: "number" }),
+    /** Integer minor units of `insuranceCurrency`; null when the goods are not insured. */
+    insuredValue: uint256("insured_value"),
+    insuranceCurrency: text("insurance_currency"),
+    policyHash: text("policy_hash"),
+    documentHash: text("document_hash").notNull(),
+    status: text("status", { enum: ["live", "redeemed"] }).notNull(),
+    pledged: boolean("pledged").notNull(),
+    frozen: boolean("frozen").notNull(),
+    redemptionRequested: boolean("redemption_requested").notNull(),
+    /** The receipt this one was split off, if any. */
+    splitFrom: bigint("split_from", { mode: "number" }),
+    lastAttestedAt: bigint("last_attested_at", { mode: "number" }),
+    lastAttestationHash: text("last_attestation_hash"),
+    createdBlock: blockNumber("created_block").notNull(),
+    createdTx: text("created_tx").notNull(),
+    updatedBlock: blockNumber("updated_block").notNull(),
+  },
+  (t) => [
+    index("warehouse_receipts_holder_idx").on(t.holder, t.id),
+    index("warehouse_receipts_warehouse_idx").on(t.warehouse, t.id),
+    index("warehouse_receipts_batch_idx").on(t.batchId),
+  ],
+);
+
+export const RECEIPT_EVENT_TYPES = [
+  "issued",
+  "transferred",
+  "split",
+  "redemption_requested",
+  "redemption_cancelled",
+  "redeemed",
+  "attested",
+  "frozen",
+  "unfrozen",
+  "extended",
+  "insurance_updated",
+  "pledged",
+  "unpledged",
+] as const;
+export type ReceiptEventType = (typeof RECEIPT_EVENT_TYPES)[number];
+
+/** A receipt's history: issue, endorsements, splits, attestations, freezes, liens, redemption. */
+export const receiptEvents = pgTable(
+  "receipt_events",
+  {
+    ...eventPosition,
+    receiptId: bigint("receipt_id", { mode: "number" }).notNull(),
+    type: text("type", { enum: RECEIPT_EVENT_TYPES }).notNull(),
+    actor: text("actor"),
+    counterparty: text("counterparty"),
+    quantity: uint256("quantity"),
+    documentHash: text("document_hash"),
+    details: jsonb("details").$type<Record<string, unknown>>().notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.txHash, t.logIndex, t.receiptId] }),
+    index("receipt_events_receipt_idx").on(t.receiptId, t.blockNumber, t.logIndex),
+    index("receipt_events_type_idx").on(t.type, t.receiptId),
+    index("receipt_events_block_idx").on(t.blockNumber),
+  ],
+);
+
+export const LOAN_STATUSES = ["offered", "withdrawn", "active", "released", "enforced"] as const;
+export type LoanStatus = (typeof LOAN_STATUSES)[number];
+
+/** A pledge offer and, once accepted, the loan it secures; the id is the hash of its terms. */
+export const loans = pgTable(
+  "loans",
+  {
+    id: text("id").primaryKey(),
+    /** The collateral contract, its name in the deployments file, and the instrument in it. */
+    collateral: text("collateral").notNull(),
+    collateralKind: text("collateral_kind").notNull(),
+    collateralId: uint256("collateral_id").notNull(),
+    /** Key of the underlying asset; known once the lien exists. */
+    collateralKey: text("collateral_key"),
+    borrower: text("borrower").notNull(),
+    financier: text("financier").notNull(),
+    principal: uint256("principal").notNull(),
+    currency: text("currency").notNull(),
+    maturity: bigint("maturity", { mode: "number" }).notNull(),
+    rateBps: integer("rate_bps").notNull(),
+    marginCallLtvBps: integer("margin_call_ltv_bps").notNull(),
+    offerExpiresAt: bigint("offer_expires_at", { mode: "number" }).notNull(),
+    salt: text("salt").notNull(),
+    status: text("status", { enum: LOAN_STATUSES }).notNull(),
+    outstanding: uint256("outstanding").notNull(),
+    valuation: uint256("valuation"),
+    ltvBps: integer("ltv_bps"),
+    /** The ratio passed the margin-call level at the latest valuation. */
+    marginCall: boolean("margin_call").notNull(),
+    registrationNumber: text("registration_number"),
+    enforcedTo: text("enforced_to"),
+    offeredAt: bigint("offered_at", { mode: "number" }).notNull(),
+    activatedAt: bigint("activated_at", { mode: "number" }),
+    closedAt: bigint("closed_at", { mode: "number" }),
+    createdBlock: blockNumber("created_block").notNull(),
+    createdTx: text("created_tx").notNull(),
+    updatedBlock: blockNumber("updated_block").notNull(),
+  },
+  (t) => [
+    index("loans_financier_idx").on(t.financier, t.status, t.maturity),
+    index("loans_borrower_idx").on(t.borrower, t.id),
+    index("loans_collateral_idx").on(t.collateralKind, t.collateralId),
+    index("loans_collateral_key_idx").on(t.collateralKey),
+    index("loans_status_maturity_idx").on(t.status, t.maturity),
+  ],
+);
+
+export const LOAN_EVENT_TYPES = [
+  "offered",
+  "withdrawn",
+  "activated",
+  "repayment",
+  "valued",
+  "margin_call",
+  "part_released",
+  "released",
+  "enforced",
+  "registration",
+] as const;
+export type LoanEventType = (typeof LOAN_EVENT_TYPES)[number];
+
+/** A loan's history, from the offer to release or enforcement. */
+export const loanEvents = pgTable(
+  "loan_events",
+  {
+    ...eventPosition,
+    loanId: text("loan_id").notNull(),
+    type: text("type", { enum: LOAN_EVENT_TYPES }).notNull(),
+    actor: text("actor").notNull(),
+    amount: uint256("amount"),
+    details: jsonb("details").$type<Record<string, unknown>>().notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.txHash, t.logIndex] }),
+    index("loan_events_loan_idx").on(t.loanId, t.blockNumber, t.logIndex),
+    index("loan_events_block_idx").on(t.blockNumber),
+  ],
 );
 
 /** The indexer's progress: everything at or below `blockNumber` is in the tables above. */

@@ -1,6 +1,9 @@
 import { asc } from "drizzle-orm";
 import type { Executor } from "../../shared/db/client";
-import { anchors, batches, indexerCheckpoints, lineageEdges, members, products, traceEvents } from "../../shared/db/schema";
+import {
+  anchors, batches, indexerCheckpoints, lineageEdges, loanEvents, loans, members, products, receiptEvents, traceEvents,
+  warehouseReceipts,
+} from "../../shared/db/schema";
 
 /**
  * Every table of the read model in a deterministic order, for comparing two databases (or one
@@ -22,6 +25,13 @@ export async function dumpTables(db: Executor) {
       .from(lineageEdges)
       .orderBy(asc(lineageEdges.blockNumber), asc(lineageEdges.logIndex), asc(lineageEdges.fromBatchId), asc(lineageEdges.toBatchId)),
     anchors: await db.select().from(anchors).orderBy(asc(anchors.blockNumber), asc(anchors.logIndex)),
+    receipts: await db.select().from(warehouseReceipts).orderBy(asc(warehouseReceipts.id)),
+    receiptEvents: await db
+      .select()
+      .from(receiptEvents)
+      .orderBy(asc(receiptEvents.blockNumber), asc(receiptEvents.logIndex), asc(receiptEvents.receiptId)),
+    loans: await db.select().from(loans).orderBy(asc(loans.id)),
+    loanEvents: await db.select().from(loanEvents).orderBy(asc(loanEvents.blockNumber), asc(loanEvents.logIndex)),
     checkpoints: await db
       .select({
         id: indexerCheckpoints.id,
