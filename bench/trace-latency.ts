@@ -12,15 +12,9 @@
  * middle stage: both ways) over 1, 10 and 50 connections, `duration` seconds each.
  * Target: p99 < 20 ms on PostgreSQL for a trace of depth 10.
  */
-import { spawn, type ChildProcess } from "node:child_process";
 import os from "node:os";
-import readline from "node:readline";
-import autocannon from "autocannon";
 import type { LocalNodeKind } from "../shared/chain/local-node";
-import { openDatabase } from "../shared/db/client";
-import { createLogger } from "../shared/logger";
-import { createApp } from "../server/app";
-import { listen } from "../server/index";
+import { describeLoad, loadPaths, startServer, stopServer, type ServeSpec } from "./api-server";
 import {
   doc, encodeCall, flag, fmt, fullSync, KGM, LTR, nextBatchId, openPglite, openPostgres, REGION, seconds,
   startBenchChain, TxPump, type BenchChain, type BenchDatabase,
@@ -105,43 +99,6 @@ export async function buildGraph(chain: BenchChain, width: number): Promise<Grap
   };
 }
 
-/** Where the API server child process finds its database. */
-type ServeSpec = { pgliteDir: string } | { url: string; schemaName: string };
-
-/** Child process mode: serve the API over the database in `spec` and print the port. */
-async function serve(spec: ServeSpec): Promise<void> {
-  const database = await openDatabase(spec);
-  const { app } = createApp({ db: database.db, logger: createLogger("api", "warn") });
-  const server = await listen(app, "127.0.0.1", 0);
-  console.log(`LISTENING ${(server.address() as { port: number }).port}`);
-  // Requests autocannon left in flight may still be running: leave without waiting for them.
-  process.once("SIGTERM", () => process.exit(0));
-}
-
-/** Starts this file in serve mode, so that autocannon and the server do not share an event loop. */
-async function startServer(spec: ServeSpec): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, [...process.execArgv, __filename, "--serve", JSON.stringify(spec)], {
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  const port = await new Promise<number>((resolve, reject) => {
-    child.once("exit", (code) => reject(new Error(`API server exited with code ${code}`)));
-    readline.createInterface({ input: child.stdout! }).on("line", (line) => {
-      const match = /^LISTENING (\d+)$/.exec(line);
-      if (match) resolve(Number(match[1]));
-    });
-  });
-  return { url: `http://127.0.0.1:${port}`, child };
-}
-
-function stopServer(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null) return resolve();
-    child.once("exit", () => resolve());
-    child.kill("SIGTERM");
-    setTimeout(() => child.kill("SIGKILL"), 5_000).unref();
-  });
-}
-
 const tracePath = (id: number) => `/api/v1/batches/${id}/trace?depth=${TRACE_DEPTH}`;
 
 /** Evenly spread batches of the origins, a middle stage and the deepest stage. */
@@ -175,17 +132,6 @@ async function describeTraces(url: string, samples: { kind: string; ids: number[
   return lines;
 }
 
-async function load(url: string, ids: number[], connections: number, duration: number) {
-  let turn = 0;
-  const result = await autocannon({
-    url,
-    connections,
-    duration,
-    requests: [{ method: "GET", setupRequest: (request) => ({ ...request, path: tracePath(ids[turn++ % ids.length]) }) }],
-  });
-  return result;
-}
-
 async function measure(database: BenchDatabase, spec: ServeSpec, graph: Graph, duration: number): Promise<void> {
   const { url, child } = await startServer(spec);
   try {
@@ -193,17 +139,12 @@ async function measure(database: BenchDatabase, spec: ServeSpec, graph: Graph, d
     console.log(`${database.label}: trace graph sizes at depth ${TRACE_DEPTH}`);
     for (const line of await describeTraces(url, samples)) console.log(line);
     // Interleaved, so that every connection sees every kind of trace.
-    const ids = samples[0].ids.flatMap((_, i) => samples.map((s) => s.ids[i]));
-    await load(url, ids, 10, Math.min(3, duration)); // warm-up: JIT, caches, connection pool
+    const paths = samples[0].ids.flatMap((_, i) => samples.map((s) => tracePath(s.ids[i])));
+    await loadPaths(url, paths, 10, Math.min(3, duration)); // warm-up: JIT, caches, connection pool
     // One connection: a trace's own latency; 10 and 50: the same under concurrent load.
     for (const connections of [1, 10, 50]) {
-      const r = await load(url, ids, connections, duration);
-      const target = database.label === "PostgreSQL" ? ` (target p99 < 20 ms: ${r.latency.p99 < 20 ? "met" : "MISSED"})` : "";
-      console.log(
-        `  ${String(connections).padStart(2)} connection${connections === 1 ? " " : "s"}: ${fmt(r.requests.average)} req/s, latency p50 ${r.latency.p50} ms, ` +
-          `p97.5 ${r.latency.p97_5} ms, p99 ${r.latency.p99} ms, max ${r.latency.max} ms; ` +
-          `${r.errors} errors, ${r.non2xx} non-2xx of ${fmt(r.requests.total)}${target}`,
-      );
+      const r = await loadPaths(url, paths, connections, duration);
+      console.log(describeLoad(connections, r, database.label === "PostgreSQL" ? 20 : undefined));
     }
   } finally {
     await stopServer(child);
@@ -244,7 +185,7 @@ async function main(): Promise<void> {
 }
 
 if (require.main === module) {
-  (process.argv.includes("--serve") ? serve(JSON.parse(flag("serve")!)) : main()).catch((error) => {
+  main().catch((error) => {
     console.error(error);
     process.exit(1);
   });

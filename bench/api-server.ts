@@ -1,0 +1,76 @@
+/**
+ * The API in a child process for load benchmarks, so that autocannon and the server do not share an
+ * event loop: `startServer` runs this file in serve mode over a database and resolves with its URL.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import readline from "node:readline";
+import autocannon from "autocannon";
+import { openDatabase } from "../shared/db/client";
+import { createLogger } from "../shared/logger";
+import { createApp } from "../server/app";
+import { listen } from "../server/index";
+import { fmt, type BenchDatabase } from "./support";
+
+/** Where the server finds its database. */
+export type ServeSpec = BenchDatabase["location"];
+
+/** Child process mode: serve the API over the database in `spec` and print the port. */
+async function serve(spec: ServeSpec): Promise<void> {
+  const database = await openDatabase(spec);
+  const { app } = createApp({ db: database.db, logger: createLogger("api", "warn") });
+  const server = await listen(app, "127.0.0.1", 0);
+  console.log(`LISTENING ${(server.address() as { port: number }).port}`);
+  // Requests autocannon left in flight may still be running: leave without waiting for them.
+  process.once("SIGTERM", () => process.exit(0));
+}
+
+export async function startServer(spec: ServeSpec): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(process.execPath, [...process.execArgv, __filename, "--serve", JSON.stringify(spec)], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    child.once("exit", (code) => reject(new Error(`API server exited with code ${code}`)));
+    readline.createInterface({ input: child.stdout! }).on("line", (line) => {
+      const match = /^LISTENING (\d+)$/.exec(line);
+      if (match) resolve(Number(match[1]));
+    });
+  });
+  return { url: `http://127.0.0.1:${port}`, child };
+}
+
+export function stopServer(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null) return resolve();
+    child.once("exit", () => resolve());
+    child.kill("SIGTERM");
+    setTimeout(() => child.kill("SIGKILL"), 5_000).unref();
+  });
+}
+
+/** GETs `paths` in turn over `connections` for `duration` seconds. */
+export function loadPaths(url: string, paths: string[], connections: number, duration: number) {
+  let turn = 0;
+  return autocannon({
+    url,
+    connections,
+    duration,
+    requests: [{ method: "GET", setupRequest: (request) => ({ ...request, path: paths[turn++ % paths.length] }) }],
+  });
+}
+
+/** One line of a load result, with the p99 target when there is one. */
+export function describeLoad(connections: number, r: autocannon.Result, p99TargetMs?: number): string {
+  const target = p99TargetMs === undefined ? "" : ` (target p99 < ${p99TargetMs} ms: ${r.latency.p99 < p99TargetMs ? "met" : "MISSED"})`;
+  return (
+    `  ${String(connections).padStart(2)} connection${connections === 1 ? " " : "s"}: ${fmt(r.requests.average)} req/s, ` +
+    `latency p50 ${r.latency.p50} ms, p97.5 ${r.latency.p97_5} ms, p99 ${r.latency.p99} ms, max ${r.latency.max} ms; ` +
+    `${r.errors} errors, ${r.non2xx} non-2xx of ${fmt(r.requests.total)}${target}`
+  );
+}
+
+if (require.main === module && process.argv[2] === "--serve") {
+  serve(JSON.parse(process.argv[3])).catch((error) => {
+    console.error(error);
+    process.exit(1);
+  });
+}
