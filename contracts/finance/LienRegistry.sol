@@ -19,11 +19,12 @@ import {ILienRegistry} from "./ILienRegistry.sol";
 ///
 /// Every function writes its own state before calling a collateral module (checks-effects-
 /// interactions). The functions that call a module's state-changing functions ({accept},
-/// {releasePart}, {release}, {enforce}) are also `nonReentrant`: a module may hand control to a
-/// holder or buyer (an ERC-721 receiver hook on a split or a seizure), and a nested {accept} there
-/// would lock the instrument while the outer module call is still half-way through changing it,
-/// leaving the instrument's pledge flag and this registry's lien out of step. The guard is a
-/// transient-storage flag (EIP-1153): two writes of 100 gas, and nothing left behind after the call.
+/// {releasePart}, {release}, {enforce}) are also `nonReentrant`. Warehouse receipts hand control to
+/// no one (they mint and move tokens without ERC-721 receiver hooks), but a later module might call
+/// a holder or buyer back on a split or a seizure, and a nested {accept} there would lock the
+/// instrument while the outer module call is still half-way through changing it, leaving the
+/// instrument's pledge flag and this registry's lien out of step. The guard is a transient-storage
+/// word (EIP-1153): about 350 gas, and nothing left behind after the call.
 contract LienRegistry is ILienRegistry, EIP712, Multicall {
     /// @notice EIP-712 type hash of {LoanTerms}; the loan id is the typed-data hash of the terms.
     bytes32 public constant LOAN_TERMS_TYPEHASH = keccak256(
@@ -109,9 +110,9 @@ contract LienRegistry is ILienRegistry, EIP712, Multicall {
     /// @dev Requirements: caller is `terms.financier`, an active FINANCIER; the offer is open and not
     /// past `offerExpiresAt`; valuation > 0 and the resulting loan-to-value ratio (principal over
     /// valuation, rounded up) below `marginCallLtvBps`; the borrower is still an active member holding
-    /// the instrument; no active lien on the underlying asset (the double-pledge guard); the module
-    /// accepts the lock (it refuses a frozen, expired or redemption-pending instrument).
-    /// Emits {LoanActivated}.
+    /// the instrument ({NotCollateralHolder} then names the borrower); no active lien on the
+    /// underlying asset (the double-pledge guard); the module accepts the lock (it refuses a frozen,
+    /// expired or redemption-pending instrument). Emits {LoanActivated}.
     function accept(LoanTerms calldata terms, uint96 valuation) external nonReentrant {
         bytes32 loanId = _loanIdOf(terms);
         _requireCallerIsFinancier(loanId, terms);
