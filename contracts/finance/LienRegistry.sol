@@ -38,6 +38,9 @@ contract LienRegistry is ILienRegistry, EIP712, Multicall {
     /// @notice The consortium member registry every write is checked against; its owner is the
     /// consortium admin, who alone registers collateral modules.
     IMemberRegistry public immutable registry;
+    /// @dev The first module given at deployment (warehouse receipts), also in `_modules`. Offers on its
+    /// instruments are checked against this immutable instead of storage: a cold read (2,100 gas) less.
+    address private immutable _firstModule;
 
     mapping(address collateral => bool) private _modules;
     mapping(bytes32 loanId => Loan) private _loans;
@@ -61,6 +64,7 @@ contract LienRegistry is ILienRegistry, EIP712, Multicall {
         EIP712("TraceFin LienRegistry", "1")
     {
         registry = memberRegistry;
+        _firstModule = initialModules.length > 0 ? address(initialModules[0]) : address(0);
         for (uint256 i; i < initialModules.length; ++i) {
             _registerModule(initialModules[i]);
         }
@@ -85,7 +89,7 @@ contract LienRegistry is ILienRegistry, EIP712, Multicall {
         if (msg.sender != terms.borrower) revert NotBorrower(loanId, msg.sender);
         registry.requireActiveRole(msg.sender, Roles.ANY_MEMBER);
         ICollateral collateral = terms.collateral;
-        if (!_modules[address(collateral)]) revert UnknownCollateralModule(address(collateral));
+        if (!_isModule(address(collateral))) revert UnknownCollateralModule(address(collateral));
         _requireHolder(collateral, terms.collateralId, msg.sender);
         _requireValidTerms(terms);
         _requireNoLien(collateral.collateralKey(terms.collateralId));
@@ -229,7 +233,11 @@ contract LienRegistry is ILienRegistry, EIP712, Multicall {
 
     /// @inheritdoc ILienRegistry
     function isCollateralModule(address collateral) external view returns (bool) {
-        return _modules[collateral];
+        return _isModule(collateral);
+    }
+
+    function _isModule(address collateral) private view returns (bool) {
+        return (collateral == _firstModule && collateral != address(0)) || _modules[collateral];
     }
 
     function _registerModule(ICollateral collateral) private {

@@ -44,6 +44,12 @@ describe("LienRegistry: collateral modules", function () {
       .withArgs(module);
   });
 
+  it("knows no module, not even the zero address, when deployed without any", async function () {
+    const { registry, admin } = await loadFixture(consortiumFixture);
+    const bare = await new LienRegistry__factory(admin).deploy(await registry.getAddress(), []);
+    expect(await bare.isCollateralModule(ethers.ZeroAddress)).to.equal(false);
+  });
+
   it("lets the consortium admin register a module later (CollateralModuleRegistered)", async function () {
     const { liens, admin } = await loadFixture(consortiumFixture);
     const receivables = ethers.Wallet.createRandom().address;
