@@ -1,6 +1,7 @@
 import {
   isError,
   JsonRpcProvider,
+  type Interface,
   type ContractTransactionReceipt,
   type ContractTransactionResponse,
   type LogDescription,
@@ -46,8 +47,17 @@ export interface ChainContext {
   member(): Promise<{ address: string; contracts: LedgerContracts }>;
   /** Waits for a transaction; a mined-but-reverted one is replayed to recover its custom error. */
   send(pending: Promise<ContractTransactionResponse>): Promise<ContractTransactionReceipt>;
-  /** Events of both contracts in a receipt, by name. */
+  /** The timestamp of the latest block: durations such as `90d` count from it. */
+  now(): Promise<bigint>;
+  /** Events of the deployed contracts in a receipt, by name. */
   events(receipt: ContractTransactionReceipt, name: string): LogDescription[];
+}
+
+/** The one `name` event a transaction must have emitted, or a clear failure if it is missing. */
+export function requireEvent(chain: ChainContext, receipt: ContractTransactionReceipt, name: string): LogDescription {
+  const [found] = chain.events(receipt, name);
+  if (!found) throw new CliError(`transaction ${receipt.hash} emitted no ${name} event`);
+  return found;
 }
 
 const openProviders = new Set<JsonRpcProvider>();
@@ -84,6 +94,12 @@ export async function openChain(command: Command): Promise<ChainContext> {
   }
 
   const contracts = connectContracts(deployment, provider);
+  const interfaceByAddress = new Map<string, Interface>(
+    [contracts.registry, contracts.ledger, contracts.receipts, contracts.liens].map((contract) => [
+      String(contract.target).toLowerCase(),
+      contract.interface as unknown as Interface,
+    ]),
+  );
   let member: Promise<{ address: string; contracts: LedgerContracts }> | undefined;
   return {
     out,
@@ -112,16 +128,15 @@ export async function openChain(command: Command): Promise<ChainContext> {
         throw error;
       }
     },
+    async now() {
+      const block = await provider.getBlock("latest");
+      if (!block) throw new CliError(`the node at ${rpcUrl} returned no latest block`);
+      return BigInt(block.timestamp);
+    },
     events(receipt, name) {
       const found: LogDescription[] = [];
       for (const log of receipt.logs) {
-        const iface =
-          log.address.toLowerCase() === deployment.contracts.ProvenanceLedger.toLowerCase()
-            ? contracts.ledger.interface
-            : log.address.toLowerCase() === deployment.contracts.MemberRegistry.toLowerCase()
-              ? contracts.registry.interface
-              : undefined;
-        const parsed = iface?.parseLog(log) as LogDescription | null | undefined;
+        const parsed = interfaceByAddress.get(log.address.toLowerCase())?.parseLog(log) as LogDescription | null | undefined;
         if (parsed?.name === name) found.push(parsed);
       }
       return found;

@@ -1,7 +1,9 @@
 import { isError, type ErrorDescription } from "ethers";
 import { allErrorsInterface } from "../shared/chain/contracts";
 import { roleNames } from "../shared/roles";
-import { formatGtin, formatUnit } from "../shared/trade-codes";
+import { formatCurrency, formatGtin, formatUnit } from "../shared/trade-codes";
+import { formatBps } from "./money";
+import { formatTime } from "./output";
 
 /** Invalid input (bad address, quantity, role, missing key...): exit code 2, message names the option. */
 export class UsageError extends Error {
@@ -21,6 +23,17 @@ export interface DescribedError {
 }
 
 const MEMBER_STATUS = ["not admitted", "active", "suspended", "revoked"];
+/** ILienRegistry.LoanStatus, as the indexer and the API name them. */
+export const LOAN_STATUS = ["none", "offered", "withdrawn", "active", "released", "enforced"] as const;
+
+/** What each field of ILienRegistry.InvalidTerms means, with the `loan offer` option that sets it. */
+const INVALID_TERMS: Record<string, string> = {
+  financier: "the financier cannot be the borrower (--financier)",
+  principal: "the principal must be greater than zero (--principal)",
+  maturity: "the maturity must be in the future (--maturity)",
+  offerExpiresAt: "the offer must expire in the future and no later than the maturity (--offer-expires)",
+  marginCallLtvBps: "the margin-call level must be greater than zero (--margin-call)",
+};
 
 const roleText = (bits: bigint) => {
   const names = roleNames(Number(bits));
@@ -77,6 +90,64 @@ const EXPLAIN: Record<string, Explain> = {
   ZeroRoot: () => "the Merkle root is zero",
   ZeroEventCount: () => "there are no events to anchor",
   RootAlreadyAnchored: ([root]) => `root ${root} is already anchored`,
+  BatchUnderReceipt: ([id]) => `batch ${id} is under a warehouse receipt; it moves only through the receipt`,
+  BatchNotUnderReceipt: ([id]) => `batch ${id} is not under a warehouse receipt`,
+  NotWarehouseReceipts: ([caller]) => `${caller} is not the warehouse-receipt contract`,
+  // WarehouseReceipt
+  UnknownReceipt: ([id]) => `receipt ${id} does not exist (never issued, or redeemed)`,
+  NotHolder: ([id, caller, holder]) => `receipt ${id} is held by ${holder}, not by ${caller}`,
+  NotIssuingWarehouse: ([id, caller, warehouse]) => `the goods of receipt ${id} are kept by ${warehouse}, not by ${caller}`,
+  ReceiptIsPledged: ([id]) => `receipt ${id} is pledged; it cannot move, split or be redeemed until its lien is released`,
+  ReceiptNotPledged: ([id]) => `receipt ${id} is not pledged`,
+  ReceiptIsFrozen: ([id]) => `receipt ${id} is frozen by a regulator`,
+  ReceiptNotFrozen: ([id]) => `receipt ${id} is not frozen`,
+  ReceiptExpired: ([id, expiresAt]) => `receipt ${id} expired at ${formatTime(expiresAt)}`,
+  RedemptionPending: ([id]) => `receipt ${id} has a redemption request pending`,
+  NoRedemptionRequested: ([id]) => `receipt ${id} has no redemption request pending`,
+  InvalidExpiry: ([expiresAt]) =>
+    `the expiry ${formatTime(expiresAt)} is not valid: it must be in the future (and, to extend, after the receipt's current expiry; a receipt without expiry cannot be extended)`,
+  InvalidSplit: ([id]) => `receipt ${id} cannot be split that way: each part must be above zero and together less than the receipt's quantity`,
+  InvalidCurrency: ([currency]) => `"${formatCurrency(currency)}" is not an ISO 4217 currency code`,
+  TransferToNonMember: ([to]) => `${to} is not an active member; receipts move between active members only`,
+  NotLienRegistry: ([caller]) => `${caller} is not the lien registry`,
+  ERC721NonexistentToken: ([id]) => `receipt ${id} does not exist (never issued, or redeemed)`,
+  ERC721InsufficientApproval: ([operator, id]) => `${operator} is neither the holder of receipt ${id} nor approved by it`,
+  ERC721IncorrectOwner: ([sender, id, owner]) => `receipt ${id} is held by ${owner}, not by ${sender}`,
+  ERC721InvalidOwner: ([owner]) => `${owner} cannot hold receipts`,
+  ERC721InvalidReceiver: ([receiver]) => `${receiver} cannot receive receipts`,
+  ERC721InvalidSender: ([sender]) => `${sender} cannot send receipts`,
+  ERC721InvalidApprover: ([approver]) => `${approver} cannot approve transfers of this receipt`,
+  ERC721InvalidOperator: ([operator]) => `${operator} cannot be made an operator`,
+  // LienRegistry
+  NotConsortiumAdmin: ([caller]) => `${caller} is not the consortium admin`,
+  UnknownCollateralModule: ([collateral]) => `${collateral} is not a registered kind of collateral`,
+  CollateralModuleAlreadyRegistered: ([collateral]) => `${collateral} is already a registered kind of collateral`,
+  NotBorrower: ([loanId, caller]) => `${caller} is not the borrower of loan ${loanId}`,
+  NotFinancier: ([loanId, caller]) => `${caller} is not the financier of loan ${loanId}`,
+  NotCollateralHolder: ([, collateralId, caller, holder]) => `collateral ${collateralId} is held by ${holder}, not by ${caller}`,
+  CollateralAlreadyPledged: ([, loanId]) => `the goods already back active loan ${loanId}; they cannot be pledged twice`,
+  OfferAlreadyExists: ([loanId]) => `loan ${loanId} was already offered on these exact terms`,
+  InvalidLoanStatus: ([loanId, status]) =>
+    status === 0n
+      ? `loan ${loanId} was never offered on this lien registry`
+      : `loan ${loanId} is ${LOAN_STATUS[Number(status)] ?? `in status ${status}`}, which this operation does not allow`,
+  OfferExpired: ([loanId, offerExpiresAt]) => `the offer of loan ${loanId} expired at ${formatTime(offerExpiresAt)}`,
+  InvalidTerms: ([field]) => INVALID_TERMS[field] ?? `the loan terms' ${field} is invalid`,
+  ZeroValuation: () => "the valuation must be greater than zero",
+  LtvAboveMarginCall: ([ltv, marginCall]) =>
+    `that valuation puts the loan-to-value ratio at ${formatBps(ltv)}, at or above the ${formatBps(marginCall)} margin-call level`,
+  RepaymentExceedsOutstanding: ([loanId, amount, outstanding]) =>
+    `a repayment of ${amount} exceeds the ${outstanding} outstanding on loan ${loanId} (minor units)`,
+  ZeroRepayment: () => "the repayment must be greater than zero",
+  NotMatured: ([loanId, maturity]) => `loan ${loanId} matures at ${formatTime(maturity)}; it cannot be enforced before`,
+  NothingOutstanding: ([loanId]) => `nothing is outstanding on loan ${loanId}; release it instead of enforcing`,
+  EmptyRegistrationNumber: () => "the registration number is empty",
+  ReentrantCall: () => "the lien registry was called back while it was changing a collateral",
+  // OpenZeppelin utilities (Multicall, EIP-712 names)
+  FailedCall: () => "a call within the transaction failed without a reason",
+  AddressEmptyCode: ([target]) => `${target} has no contract code`,
+  InvalidShortString: () => "a short string is invalid",
+  StringTooLong: ([text]) => `"${text}" is too long`,
 };
 
 /** Revert data may sit on the error itself or on the JSON-RPC error it wraps. */

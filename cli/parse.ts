@@ -3,7 +3,7 @@ import { InvalidArgumentError } from "commander";
 import { getAddress, isAddress } from "ethers";
 import { sha256Hex, ZERO_HASH } from "../shared/hashing";
 import { parseRoleNames, roleBits, type RoleName } from "../shared/roles";
-import { encodeUnit, gtinCheckDigit, isValidGtin } from "../shared/trade-codes";
+import { encodeCurrency, encodeUnit, gtinCheckDigit, isValidGtin } from "../shared/trade-codes";
 import { UsageError } from "./errors";
 
 /**
@@ -30,6 +30,33 @@ function positiveInteger(value: string, what: string, max: bigint): bigint {
 
 export const parseQuantity = (value: string): bigint => positiveInteger(value, "the quantity", UINT96_MAX);
 export const parseBatchId = (value: string): bigint => positiveInteger(value, "a batch id", (1n << 64n) - 1n);
+export const parseReceiptId = (value: string): bigint => positiveInteger(value, "a receipt id", (1n << 256n) - 1n);
+/** Money: a positive integer of minor units (fen, cents...) of the currency given with it. */
+export const parseAmount = (value: string): bigint => positiveInteger(value, "an amount in minor units (e.g. 6000000 for CNY 60,000.00)", UINT96_MAX);
+
+/** Basis points (10000 = 100 %); zero is allowed (e.g. an interest-free loan). */
+export function parseBps(value: string): bigint {
+  if (/^0+$/.test(value.trim())) return 0n;
+  return positiveInteger(value, "basis points (450 = 4.50 %)", UINT32_MAX);
+}
+
+/** Basis points that must be above zero, such as a margin-call level. */
+export const parsePositiveBps = (value: string): bigint => positiveInteger(value, "basis points (8000 = 80.00 %)", UINT32_MAX);
+
+/** An ISO 4217 alphabetic code such as CNY or USD, as the bytes3 the contracts store. */
+export function parseCurrency(value: string): string {
+  try {
+    return encodeCurrency(value.trim().toUpperCase());
+  } catch {
+    throw new InvalidArgumentError("a currency is an ISO 4217 code of three letters, e.g. CNY, USD, EUR.");
+  }
+}
+
+/** A loan id: the 32-byte hash `loan offer` printed. */
+export function parseLoanId(value: string): string {
+  if (!/^0x[0-9a-fA-F]{64}$/.test(value.trim())) throw new InvalidArgumentError("a loan id is 0x and 64 hex digits, as `loan offer` printed it.");
+  return value.trim().toLowerCase();
+}
 
 export function parseIndex(value: string): number {
   if (!/^\d+$/.test(value)) throw new InvalidArgumentError("the index must be a non-negative integer.");
@@ -91,6 +118,29 @@ export function parseTime(value: string): bigint {
   return BigInt(Math.floor(millis / 1000));
 }
 
+/** A point in time: absolute (unix seconds), or a duration counted from the chain's latest block. */
+export type Moment = { at: bigint } | { after: bigint };
+
+const DURATION_UNITS: Record<string, bigint> = { s: 1n, h: 3_600n, d: 86_400n, w: 604_800n };
+
+/** An ISO 8601 date/time, unix seconds, or a duration from now such as 180d, 12h or 30s. */
+export function parseMoment(value: string): Moment {
+  const duration = /^(\d+)([shdw])$/.exec(value.trim());
+  if (duration) return { after: BigInt(duration[1]) * DURATION_UNITS[duration[2]] };
+  try {
+    return { at: parseTime(value.trim()) };
+  } catch {
+    throw new InvalidArgumentError(
+      "give an ISO 8601 date (2027-03-31 or 2027-03-31T08:00:00+08:00), unix seconds, or a duration from now: 180d, 2w, 12h or 30s.",
+    );
+  }
+}
+
+/** Unix seconds of a moment, durations counted from `now` (the chain's time, not the local clock). */
+export function resolveMoment(moment: Moment, now: bigint): bigint {
+  return "at" in moment ? moment.at : now + moment.after;
+}
+
 export interface TransformInput {
   batchId: bigint;
   quantity: bigint;
@@ -143,6 +193,11 @@ export function readFileOption(file: string, option: string): Buffer {
   } catch (error) {
     throw new UsageError(`${option}: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
   }
+}
+
+/** The SHA-256 of a file when `value` names one, else of the text itself (e.g. a bank slip number). */
+export function hashFileOrText(value: string): string {
+  return fs.existsSync(value) && fs.statSync(value).isFile() ? sha256Hex(fs.readFileSync(value)) : sha256Hex(value);
 }
 
 /** The SHA-256 of a free-text reason, or the zero hash when none was given. */

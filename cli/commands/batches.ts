@@ -2,7 +2,7 @@ import type { Command } from "commander";
 import { ZeroAddress, type ContractTransactionReceipt } from "ethers";
 import { sha256Hex } from "../../shared/hashing";
 import { formatGtin, formatUnit } from "../../shared/trade-codes";
-import { openChain, type ChainContext } from "../context";
+import { openChain, requireEvent, type ChainContext } from "../context";
 import { CliError, UsageError } from "../errors";
 import { formatTime, shortAddress, txFields, txSuffix } from "../output";
 import {
@@ -30,9 +30,7 @@ const unitOf = async (chain: ChainContext, batchId: bigint) => formatUnit((await
 
 /** The value of a single-event receipt field, or a clear failure if the event is missing. */
 function eventArg(chain: ChainContext, receipt: ContractTransactionReceipt, event: string, arg: string): bigint {
-  const [found] = chain.events(receipt, event);
-  if (!found) throw new CliError(`transaction ${receipt.hash} emitted no ${event} event`);
-  return found.args[arg] as bigint;
+  return requireEvent(chain, receipt, event).args[arg] as bigint;
 }
 
 /** `batch ...`: commissioning, custody, observations, transformation, holds and recalls. */
@@ -57,7 +55,7 @@ export function registerBatchCommands(program: Command): void {
         const documentHash = hashFileOption(opts.document, "--document");
         const chain = await openChain(command);
         const { contracts } = await chain.member();
-        const producedAt = opts.producedAt ?? BigInt((await chain.provider.getBlock("latest"))!.timestamp);
+        const producedAt = opts.producedAt ?? (await chain.now());
         const receipt = await chain.send(
           contracts.ledger.commission(opts.gtin, opts.lot, opts.quantity, opts.unit, opts.origin, producedAt, documentHash),
         );
@@ -235,8 +233,7 @@ export function registerBatchCommands(program: Command): void {
       const chain = await openChain(command);
       const { contracts } = await chain.member();
       const receipt = await chain.send(contracts.ledger.transform(opts.input, opts.output, documentHash));
-      const [event] = chain.events(receipt, "BatchesTransformed");
-      if (!event) throw new CliError(`transaction ${receipt.hash} emitted no BatchesTransformed event`);
+      const event = requireEvent(chain, receipt, "BatchesTransformed");
       const transformationId = event.args.transformationId as bigint;
       const outputIds = Array.from(event.args.outputIds as bigint[]);
       const inputUnits = await Promise.all(opts.input.map((input) => unitOf(chain, input.batchId)));
