@@ -2,8 +2,10 @@ import { Command, CommanderError } from "commander";
 import { registerAnchorCommands } from "./commands/anchors";
 import { registerBatchCommands } from "./commands/batches";
 import { registerKeystoreCommands } from "./commands/keystore";
+import { registerLoanCommands } from "./commands/loans";
 import { registerMemberCommands } from "./commands/members";
 import { registerProductCommands } from "./commands/products";
+import { registerReceiptCommands } from "./commands/receipts";
 import { closeConnections, DEFAULT_RPC_URL, rpcUrlOf, type GlobalOptions } from "./context";
 import { describeError } from "./errors";
 import { toJson } from "./output";
@@ -24,6 +26,8 @@ export function buildProgram(): Command {
   registerProductCommands(program);
   registerBatchCommands(program);
   registerAnchorCommands(program);
+  registerReceiptCommands(program);
+  registerLoanCommands(program);
   registerKeystoreCommands(program);
   return program;
 }
