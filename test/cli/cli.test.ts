@@ -1,30 +1,19 @@
-import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { HDNodeWallet, keccak256, parseEther, toUtf8Bytes } from "ethers";
+import { keccak256, parseEther, toUtf8Bytes } from "ethers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { writeDeployment } from "../../shared/chain/deployments";
 import { buildMerkleTree, canonicalJson, leafOf } from "../../shared/merkle";
 import { ROLES } from "../../shared/roles";
 import { startTestChain, type TestChain } from "../support/chain";
+import { accounts, cliHarness, TX } from "./harness";
 
-const ROOT = path.resolve(__dirname, "../..");
-const TSX = path.join(ROOT, "node_modules", ".bin", "tsx");
-const MNEMONIC = "test test test test test test test test test test test junk";
 /** hardhat node's accounts 0..5: 0 is the consortium admin (it deployed the registry). */
-const accounts = Array.from({ length: 6 }, (_, i) => HDNodeWallet.fromPhrase(MNEMONIC, undefined, `m/44'/60'/0'/0/${i}`));
 const [admin, orchard, juicePlant, carrier, inspector, regulator] = accounts;
 
 const APPLES = "6901234567892";
 const JUICE = "6901234567908";
-const TX = "in tx 0x[0-9a-f]{64}, gas [\\d,]+";
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 
 // Every step runs the CLI as its own `tsx` process (about a second of CPU each), so allow for busy machines.
 describe("member CLI against a hardhat node", { timeout: 300_000 }, () => {
@@ -43,40 +32,7 @@ describe("member CLI against a hardhat node", { timeout: 300_000 }, () => {
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  /** Runs `tsx cli/index.ts <args>` signed by `signer` (a wallet, or none), with --rpc and --deployments. */
-  function cli(signer: HDNodeWallet | null, args: string[], env: Record<string, string> = {}): Promise<Run> {
-    const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env };
-    for (const name of ["TRACEFIN_PRIVATE_KEY", "TRACEFIN_KEYSTORE_PASSWORD", "RPC_URL", "DEPLOYMENTS_FILE"]) {
-      if (!(name in env)) delete childEnv[name];
-    }
-    if (signer) childEnv.TRACEFIN_PRIVATE_KEY = signer.privateKey;
-    const connection = env.RPC_URL ? [] : ["--rpc", chain.node.url];
-    return new Promise((resolve, reject) => {
-      const child = spawn(TSX, ["cli/index.ts", ...connection, "--deployments", deploymentsFile, ...args], {
-        cwd: ROOT,
-        env: childEnv,
-        stdio: ["ignore", "pipe", "pipe"],
-      });
-      let stdout = "";
-      let stderr = "";
-      child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-      child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-      child.once("error", reject);
-      child.once("close", (code) => resolve({ code, stdout: stdout.trim(), stderr: stderr.trim() }));
-    });
-  }
-
-  /** Runs a command that must succeed. */
-  async function ok(signer: HDNodeWallet | null, args: string[], env: Record<string, string> = {}): Promise<string> {
-    const run = await cli(signer, args, env);
-    expect(run, `cli ${args.join(" ")}`).toMatchObject({ code: 0, stderr: "" });
-    return run.stdout;
-  }
-
-  /** Runs a `--json` command that must succeed and parses its output. */
-  async function okJson<T = Record<string, unknown>>(signer: HDNodeWallet | null, args: string[], env: Record<string, string> = {}) {
-    return JSON.parse(await ok(signer, [...args, "--json"], env)) as T;
-  }
+  const { cli, ok, okJson } = cliHarness({ rpcUrl: () => chain.node.url, deploymentsFile: () => deploymentsFile });
 
   const ids: Record<string, string> = {};
 
