@@ -137,7 +137,7 @@ const EXPLAIN: Record<string, Explain> = {
   LtvAboveMarginCall: ([ltv, marginCall]) =>
     `that valuation puts the loan-to-value ratio at ${formatBps(ltv)}, at or above the ${formatBps(marginCall)} margin-call level`,
   RepaymentExceedsOutstanding: ([loanId, amount, outstanding]) =>
-    `a repayment of ${amount} exceeds the ${outstanding} outstanding on loan ${loanId} (minor units)`,
+    `a repayment of ${amount} minor units exceeds the ${outstanding} outstanding on loan ${loanId}`,
   ZeroRepayment: () => "the repayment must be greater than zero",
   NotMatured: ([loanId, maturity]) => `loan ${loanId} matures at ${formatTime(maturity)}; it cannot be enforced before`,
   NothingOutstanding: ([loanId]) => `nothing is outstanding on loan ${loanId}; release it instead of enforcing`,

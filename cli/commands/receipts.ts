@@ -1,4 +1,4 @@
-import type { Command } from "commander";
+import { Option, type Command } from "commander";
 import { sha256Hex, ZERO_HASH } from "../../shared/hashing";
 import { formatUnit } from "../../shared/trade-codes";
 import { openChain, requireEvent } from "../context";
@@ -46,11 +46,12 @@ function insuranceOf(opts: InsuranceOptions): Insurance {
 }
 
 function withInsuranceOptions(command: Command, required: boolean): Command {
-  const add = (flags: string, help: string, parse?: (value: string) => unknown) =>
-    required ? command.requiredOption(flags, help, parse as never) : command.option(flags, help, parse as never);
-  add("--insured-value <minor units>", "insured value in minor units of --currency, e.g. 9600000 for CNY 96,000.00", parseAmount);
-  add("--currency <code>", "ISO 4217 currency of the insured value, e.g. CNY", parseCurrency);
-  add("--policy <path>", "the insurance policy, stored as its SHA-256");
+  const options = [
+    new Option("--insured-value <minor units>", "insured value in minor units of --currency, e.g. 9600000 for CNY 96,000.00").argParser(parseAmount),
+    new Option("--currency <code>", "ISO 4217 currency of the insured value, e.g. CNY").argParser(parseCurrency),
+    new Option("--policy <path>", "the insurance policy, stored as its SHA-256"),
+  ];
+  for (const option of options) command.addOption(option.makeOptionMandatory(required));
   return command;
 }
 
