@@ -1,4 +1,6 @@
-import { hexlify, randomBytes, type ContractTransactionReceipt, type ContractTransactionResponse, type Interface } from "ethers";
+import {
+  hexlify, randomBytes, type ContractTransactionReceipt, type ContractTransactionResponse, type Interface, type JsonRpcApiProvider,
+} from "ethers";
 import type { connectContracts } from "../../shared/chain/contracts";
 import { sha256Hex } from "../../shared/hashing";
 import { encodeCurrency } from "../../shared/trade-codes";
@@ -88,11 +90,20 @@ export async function pledge(
 }
 
 /**
- * Waits until the wall clock passes `time`: an automining node stamps each new block with at least
- * the wall-clock time, so the next transaction then sees `block.timestamp > time`.
+ * Lets the chain's clock pass `time`. The demo runs on an embedded automining node, whose blocks are
+ * stamped at least one second apart: after a burst of transactions its clock runs ahead of the wall
+ * clock, so waiting on the wall clock could take minutes. Mining empty blocks (`evm_mine`, Hardhat
+ * and anvil) moves it forward a second at a time; a node without it gets the wall clock's pace.
  */
-async function waitUntilPast(time: number): Promise<void> {
-  while (Math.floor(Date.now() / 1000) <= time) await new Promise((resolve) => setTimeout(resolve, 250));
+async function advancePast(contracts: Contracts, time: number): Promise<void> {
+  const provider = contracts.ledger.runner!.provider as JsonRpcApiProvider;
+  while ((await chainTime(contracts)) <= time) {
+    try {
+      await provider.send("evm_mine", []);
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+    }
+  }
 }
 
 export interface FinanceDemoResult {
@@ -164,7 +175,7 @@ export async function loadFinanceDemo(input: {
     marginCallLtvBps: 8_500,
   });
   await wait(bank.liens.recordRepayment(discsLoan.terms, 5_000_000, doc("partial repayment, bank slip 2026-11-20")));
-  await waitUntilPast(maturity);
+  await advancePast(bank, maturity);
   await wait(bank.liens.enforce(discsLoan.terms, addresses.autoMaker));
 
   // Apples under a receipt, then a residue test fails and the regulator recalls the batch.

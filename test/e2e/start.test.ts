@@ -83,7 +83,7 @@ describe("npm start", () => {
     const count = (await json(`${again.api}/api/v1/batches?limit=200`)).items.length;
     expect(count).toBe(batches.items.length);
     expect(await stop(again)).toBe(0);
-  });
+  }, 300_000); // two starts, each deploying and loading the whole demo story
 
   it("with --chain anvil resumes chain and read model after a restart", async () => {
     const dataDir = tempDir();

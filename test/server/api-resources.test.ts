@@ -239,8 +239,10 @@ describe(`API resources on a real node and indexer (${databaseKind})`, () => {
   });
 
   describe("batches", () => {
-    it("lists every batch in id order with product, parties and lineage pointers", () => {
-      expect(allBatches.map((b) => b.id)).toEqual(Array.from({ length: 11 }, (_, i) => i + 1));
+    it("lists every batch in id order with product, parties and lineage pointers", async () => {
+      const count = Number(await system.chain.contracts.ledger.batchCount());
+      expect(count).toBeGreaterThan(10);
+      expect(allBatches.map((b) => b.id)).toEqual(Array.from({ length: count }, (_, i) => i + 1));
       const applesB1 = allBatches.find((b) => b.id === ids.applesB1);
       expect(applesB1).toMatchObject({
         product: { gtin: gtin14(DEMO_PRODUCTS.apples.gtin), name: DEMO_PRODUCTS.apples.name, hsCode: "080810" },
@@ -279,7 +281,7 @@ describe(`API resources on a real node and indexer (${databaseKind})`, () => {
     });
 
     it("checks the filters' values", async () => {
-      expect((await system.get("/api/v1/batches?status=recalled")).body.items.map((b: any) => b.id)).toEqual([ids.applesC]);
+      expect((await system.get("/api/v1/batches?status=recalled")).body.items.map((b: any) => b.id)).toEqual([ids.applesC, ids.applesE]);
       expect((await system.get("/api/v1/batches?originRegion=110101")).body.items).toEqual([]);
       expectError(await system.get("/api/v1/batches?status=lost"), 400, "VALIDATION_FAILED", "query.status");
       expectError(await system.get("/api/v1/batches?gtin=6970000000018"), 400, "VALIDATION_FAILED", "query.gtin");
