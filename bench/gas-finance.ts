@@ -7,6 +7,7 @@
 import { ethers, network } from "hardhat";
 import type { ILienRegistry } from "../typechain-types/contracts/finance/LienRegistry";
 import type { LedgerContracts } from "../shared/chain/contracts";
+import { LOAN_TERMS_TYPES, loanTermsDomain } from "../shared/chain/loan-terms";
 import { gasOf, type Row } from "./gas-support";
 
 const Role = { ENTERPRISE: 1, WAREHOUSE: 2, FINANCIER: 8 } as const;
@@ -69,6 +70,7 @@ export async function financeRows({ registry, ledger, receipts, liens }: LedgerC
   const pledged = await issue(await deposit("GR-WARMUP-1", 10_000n), holder.address, 10_000n);
   const traded = await issue(await deposit("GR-WARMUP-2", 1_000n), trader.address, 1_000n);
 
+  const signable = await issue(await deposit("GR-WARMUP-3", 3_000n), holder.address, 3_000n);
   const whole = await issue(await deposit("GR-2025-0920-A", 5_000n), holder.address, 5_000n);
   rows.push({
     operation: "receipt issue (whole batch)",
@@ -123,6 +125,16 @@ export async function financeRows({ registry, ledger, receipts, liens }: LedgerC
     gas: offerGas + acceptGas,
     target: 150_000,
     note: `${fmt(offerGas)} + ${fmt(acceptGas)}`,
+  });
+  // One transaction: the borrower signs the terms (EIP-712), the financier submits them.
+  const signedTerms = await termsOf(signable.receiptId, "loan signed", 180);
+  const { chainId } = await ethers.provider.getNetwork();
+  const signature = await holder.signTypedData(loanTermsDomain(chainId, await liens.getAddress()), LOAN_TERMS_TYPES, signedTerms);
+  rows.push({
+    operation: "pledge in one tx (acceptSigned)",
+    gas: await gasOf(liens.connect(bank).acceptSigned(signedTerms, 100_000_000n, signature)),
+    target: 150_000,
+    note: "borrower's EIP-712 signature instead of its offer transaction",
   });
   rows.push({
     operation: "recordRepayment",

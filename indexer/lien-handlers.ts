@@ -132,6 +132,8 @@ export const lienHandlers: Record<EventNames<LienRegistry>, EventHandler> = {
     (args) => ({ registrationNumber: args.registrationNumber as string }),
     (args) => ({ details: { registrationNumber: args.registrationNumber } }),
   ),
+  // Terms revoked before any offer or acceptance never had a loan row, and now never will.
+  SignedOfferRevoked: ignoredEvent,
   CollateralModuleRegistered: ignoredEvent,
   EIP712DomainChanged: ignoredEvent,
 };

@@ -66,6 +66,8 @@ interface ILienRegistry {
     /// @notice A repayment of zero records nothing.
     error ZeroRepayment();
     error NotMatured(bytes32 loanId, uint64 maturity);
+    /// @notice The signature is not `borrower`'s over the loan's terms (EOA or EIP-1271 contract).
+    error InvalidBorrowerSignature(bytes32 loanId, address borrower);
     /// @notice Nothing is outstanding: a repaid loan is released, not enforced.
     error NothingOutstanding(bytes32 loanId);
     error EmptyRegistrationNumber();
@@ -89,6 +91,8 @@ interface ILienRegistry {
         bytes32 salt
     );
     event OfferWithdrawn(bytes32 indexed loanId);
+    /// @notice The borrower revoked terms it had signed but nobody had accepted: they can never be.
+    event SignedOfferRevoked(bytes32 indexed loanId);
     /// @notice The financier accepted: a lien now sits on `collateralKey`.
     event LoanActivated(bytes32 indexed loanId, bytes32 indexed collateralKey, uint96 valuation, uint32 ltvBps);
     event RepaymentRecorded(bytes32 indexed loanId, uint96 amount, uint96 outstanding, bytes32 referenceHash);
@@ -119,6 +123,17 @@ interface ILienRegistry {
     /// @notice The financier accepts an offer before it expires, valuing the collateral at `valuation`
     /// (minor units of the loan currency). Creates the lien and locks the instrument.
     function accept(LoanTerms calldata terms, uint96 valuation) external;
+
+    /// @notice One transaction instead of {offer} then {accept}: the financier submits terms the
+    /// borrower signed (EIP-712 typed data of {LoanTerms} under this registry's domain, whose digest is
+    /// the loan id; EOA or EIP-1271 signature) with its valuation. Emits {PledgeOffered} then
+    /// {LoanActivated}, as the two-step path does.
+    /// @dev Requirements: those of {offer} (checked for the borrower) and of {accept}; the terms were
+    /// never offered, accepted or revoked, so a signature is good for one loan only.
+    function acceptSigned(LoanTerms calldata terms, uint96 valuation, bytes calldata borrowerSignature) external;
+
+    /// @notice The borrower revokes terms it signed for {acceptSigned} before the financier used them.
+    function revokeSignedOffer(LoanTerms calldata terms) external;
 
     /// @notice The financier records a repayment received off-chain (`referenceHash`: its payment record).
     function recordRepayment(LoanTerms calldata terms, uint96 amount, bytes32 referenceHash) external;

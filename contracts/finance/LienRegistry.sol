@@ -3,6 +3,7 @@ pragma solidity 0.8.30;
 
 import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
+import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
 import {Multicall} from "@openzeppelin/contracts/utils/Multicall.sol";
 import {IMemberRegistry} from "../members/IMemberRegistry.sol";
 import {Roles} from "../members/Roles.sol";
@@ -91,12 +92,45 @@ contract LienRegistry is ILienRegistry, EIP712, Multicall {
         ICollateral collateral = terms.collateral;
         if (!_isModule(address(collateral))) revert UnknownCollateralModule(address(collateral));
         _requireHolder(collateral, terms.collateralId, msg.sender);
+        if (terms.financier == terms.borrower) revert InvalidTerms("financier");
+        registry.requireActiveRole(terms.financier, Roles.FINANCIER);
         _requireValidTerms(terms);
         _requireNoLien(collateral.collateralKey(terms.collateralId));
         if (_loans[loanId].status != LoanStatus.None) revert OfferAlreadyExists(loanId);
 
         _loans[loanId] = Loan({status: LoanStatus.Offered, outstanding: terms.principal, valuation: 0, ltvBps: 0});
         _emitPledgeOffered(loanId, terms);
+    }
+
+    /// @inheritdoc ILienRegistry
+    /// @dev The borrower's checks are {offer}'s (active member, holds the instrument, valid terms) and
+    /// the financier's are {accept}'s; the signature replaces the borrower's transaction.
+    function acceptSigned(LoanTerms calldata terms, uint96 valuation, bytes calldata borrowerSignature)
+        external
+        nonReentrant
+    {
+        bytes32 loanId = _loanIdOf(terms);
+        _requireCallerIsFinancier(loanId, terms);
+        if (!SignatureChecker.isValidSignatureNow(terms.borrower, loanId, borrowerSignature)) {
+            revert InvalidBorrowerSignature(loanId, terms.borrower);
+        }
+        if (_loans[loanId].status != LoanStatus.None) revert OfferAlreadyExists(loanId);
+        if (!_isModule(address(terms.collateral))) revert UnknownCollateralModule(address(terms.collateral));
+        if (terms.financier == terms.borrower) revert InvalidTerms("financier");
+        _requireValidTerms(terms);
+        _emitPledgeOffered(loanId, terms);
+        _activate(loanId, terms, terms.principal, valuation);
+    }
+
+    /// @inheritdoc ILienRegistry
+    /// @dev Requirements: caller is `terms.borrower`, an active member; the terms were never offered,
+    /// accepted or revoked. Emits {SignedOfferRevoked}.
+    function revokeSignedOffer(LoanTerms calldata terms) external {
+        bytes32 loanId = _loanIdOf(terms);
+        if (msg.sender != terms.borrower) revert NotBorrower(loanId, msg.sender);
+        registry.requireActiveRole(msg.sender, Roles.ANY_MEMBER);
+        _loanIn(loanId, LoanStatus.None).status = LoanStatus.Withdrawn;
+        emit SignedOfferRevoked(loanId);
     }
 
     /// @inheritdoc ILienRegistry
@@ -122,19 +156,7 @@ contract LienRegistry is ILienRegistry, EIP712, Multicall {
         _requireCallerIsFinancier(loanId, terms);
         Loan storage loan = _loanIn(loanId, LoanStatus.Offered);
         if (block.timestamp > terms.offerExpiresAt) revert OfferExpired(loanId, terms.offerExpiresAt);
-        uint32 ltvBps = _ltvBps(terms.principal, valuation);
-        if (ltvBps >= terms.marginCallLtvBps) revert LtvAboveMarginCall(ltvBps, terms.marginCallLtvBps);
-        registry.requireActiveRole(terms.borrower, Roles.ANY_MEMBER);
-        ICollateral collateral = terms.collateral;
-        _requireHolder(collateral, terms.collateralId, terms.borrower);
-        bytes32 key = collateral.collateralKey(terms.collateralId);
-        _requireNoLien(key);
-
-        _liens[key] = loanId;
-        _loans[loanId] =
-            Loan({status: LoanStatus.Active, outstanding: loan.outstanding, valuation: valuation, ltvBps: ltvBps});
-        emit LoanActivated(loanId, key, valuation, ltvBps);
-        collateral.lock(terms.collateralId);
+        _activate(loanId, terms, loan.outstanding, valuation);
     }
 
     /// @inheritdoc ILienRegistry
@@ -282,6 +304,24 @@ contract LienRegistry is ILienRegistry, EIP712, Multicall {
         if (status != expected) revert InvalidLoanStatus(loanId, status);
     }
 
+    /// @dev Turns checked terms into an active loan: the ratio must be below the margin-call level, the
+    /// borrower still an active member holding the instrument and no lien on its goods (the
+    /// double-pledge guard); then the lien is written and the instrument locked.
+    function _activate(bytes32 loanId, LoanTerms calldata terms, uint96 outstanding, uint96 valuation) private {
+        uint32 ltvBps = _ltvBps(terms.principal, valuation);
+        if (ltvBps >= terms.marginCallLtvBps) revert LtvAboveMarginCall(ltvBps, terms.marginCallLtvBps);
+        registry.requireActiveRole(terms.borrower, Roles.ANY_MEMBER);
+        ICollateral collateral = terms.collateral;
+        _requireHolder(collateral, terms.collateralId, terms.borrower);
+        bytes32 key = collateral.collateralKey(terms.collateralId);
+        _requireNoLien(key);
+
+        _liens[key] = loanId;
+        _loans[loanId] = Loan({status: LoanStatus.Active, outstanding: outstanding, valuation: valuation, ltvBps: ltvBps});
+        emit LoanActivated(loanId, key, valuation, ltvBps);
+        collateral.lock(terms.collateralId);
+    }
+
     /// @dev Clears the lien on the instrument's underlying asset and closes the loan with `status`.
     function _endLien(LoanTerms calldata terms, Loan storage loan, LoanStatus status) private returns (bytes32 key) {
         key = terms.collateral.collateralKey(terms.collateralId);
@@ -299,11 +339,9 @@ contract LienRegistry is ILienRegistry, EIP712, Multicall {
         if (existing != bytes32(0)) revert CollateralAlreadyPledged(key, existing);
     }
 
-    /// @dev The financier must be an active FINANCIER and not the borrower; amounts and dates must make
-    /// a loan that can still be accepted and then mature.
+    /// @dev Amounts and dates must make a loan that can still be accepted and then mature. (Who the
+    /// financier is, is checked by the callers: {offer} for the named one, the others for the caller.)
     function _requireValidTerms(LoanTerms calldata terms) private view {
-        if (terms.financier == terms.borrower) revert InvalidTerms("financier");
-        registry.requireActiveRole(terms.financier, Roles.FINANCIER);
         if (terms.principal == 0) revert InvalidTerms("principal");
         if (terms.maturity <= block.timestamp) revert InvalidTerms("maturity");
         if (terms.offerExpiresAt <= block.timestamp || terms.offerExpiresAt > terms.maturity) {

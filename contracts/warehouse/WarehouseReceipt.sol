@@ -35,6 +35,9 @@ contract WarehouseReceipt is IWarehouseReceipt, ERC721, Multicall {
 
     uint256 private _receiptCount;
     mapping(uint256 receiptId => Receipt) private _receipts;
+    /// @dev Set while {seize} moves a receipt, whose checks differ from a transfer's (EIP-1153: nothing
+    /// is left in storage after the call).
+    bool private transient _seizing;
 
     constructor(IMemberRegistry memberRegistry, IProvenanceLedger provenanceLedger, address lienRegistry_)
         ERC721("TraceFin Warehouse Receipt", "TFWR")
@@ -164,14 +167,19 @@ contract WarehouseReceipt is IWarehouseReceipt, ERC721, Multicall {
     }
 
     /// @inheritdoc ICollateral
-    /// @dev Requirements: caller the lien registry; receipt pledged and not frozen; then the transfer
-    /// restrictions other than the pledge: not expired, holder and `to` active members.
-    /// Emits {PledgeStatusChanged} and {Transfer}.
+    /// @dev Requirements: caller the lien registry; receipt pledged and not frozen ({ReceiptIsFrozen});
+    /// `to` an active member ({TransferToNonMember}). Enforcement is the lender's remedy for a default:
+    /// unlike a transfer, it is not stopped by the borrower's suspension or revocation (often the very
+    /// reason for the default) nor by the end of the storage term (the goods are still there); only a
+    /// judicial freeze stops it. Emits {PledgeStatusChanged} and {Transfer}.
     function seize(uint256 receiptId, address to) external onlyLienRegistry {
-        // Clearing the pledge first lets the transfer pass the pledge check, and only that one: a
-        // frozen receipt still reverts there with {ReceiptIsFrozen}.
-        _setPledged(receiptId, _pledgedReceipt(receiptId), false);
+        Receipt storage receipt = _pledgedReceipt(receiptId);
+        if (receipt.frozen) revert ReceiptIsFrozen(receiptId);
+        if (!registry.isActiveMember(to)) revert TransferToNonMember(to);
+        _setPledged(receiptId, receipt, false);
+        _seizing = true;
         _transfer(_ownerOf(receiptId), to, receiptId);
+        _seizing = false;
     }
 
     /// @inheritdoc ICollateral
@@ -231,7 +239,8 @@ contract WarehouseReceipt is IWarehouseReceipt, ERC721, Multicall {
     /// seizure) must meet every restriction after ERC-721's own ownership and approval checks.
     function _update(address to, uint256 receiptId, address auth) internal override returns (address from) {
         from = super._update(to, receiptId, auth);
-        if (from != address(0) && to != address(0)) _requireTransferable(receiptId, from, to);
+        // {seize} checked what enforcement requires before moving the receipt.
+        if (from != address(0) && to != address(0) && !_seizing) _requireTransferable(receiptId, from, to);
     }
 
     function _requireTransferable(uint256 receiptId, address from, address to) private view {

@@ -132,14 +132,13 @@ describe("Double financing is impossible", function () {
   });
 
   describe("an expired receipt", function () {
-    it("cannot be enforced on until the warehouse extends its storage term (ReceiptExpired)", async function () {
-      const { liens, receipts, warehouse, bank, terms, receiptId, expiresAt } = await loadFixture(defaultedLoanFixture);
+    it("can still be enforced on (the goods are in the warehouse), but not pledged or transferred (ReceiptExpired)", async function () {
+      const { liens, receipts, bank, buyer, terms, receiptId, expiresAt } = await loadFixture(defaultedLoanFixture);
       await time.increaseTo(expiresAt);
-      await expect(liens.connect(bank).enforce(terms, bank.address))
+      await expect(liens.connect(bank).enforce(terms, bank.address)).to.emit(liens, "LienEnforced");
+      await expect(receipts.connect(bank).transferFrom(bank.address, buyer.address, receiptId))
         .to.be.revertedWithCustomError(receipts, "ReceiptExpired")
         .withArgs(receiptId, expiresAt);
-      await receipts.connect(warehouse).extend(receiptId, expiresAt + 30n * 86_400n);
-      await expect(liens.connect(bank).enforce(terms, bank.address)).to.emit(liens, "LienEnforced");
     });
   });
 

@@ -1,7 +1,9 @@
 /// <reference types="mocha" />
 import { ethers } from "hardhat";
+import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import type { LienRegistry } from "../../typechain-types";
 import type { ILienRegistry } from "../../typechain-types/contracts/finance/LienRegistry";
+import { LOAN_TERMS_TYPES, loanTermsDomain } from "../../shared/chain/loan-terms";
 import { creditCodeHash, hashOf, loadFixture, metadataHash, metadataURI, Role, time } from "./fixtures";
 import { appleReceiptFixture, CNY, DAY } from "./receipt-fixtures";
 
@@ -23,30 +25,22 @@ export const OFFER_WINDOW = 7n * DAY;
 export const REPAYMENT_REF = hashOf("SWIFT MT103 ref BQD-2025-0001");
 export const REGISTRATION_NUMBER = "06843197000582263381";
 
-/** The EIP-712 domain and type of loan ids, as a bank's back office would compute them. */
+/** The EIP-712 domain and type of loan terms, as a bank's back office or a wallet sees them. */
+export async function loanTypedData(liens: LienRegistry) {
+  const domain = loanTermsDomain((await ethers.provider.getNetwork()).chainId, await liens.getAddress());
+  return { domain, types: LOAN_TERMS_TYPES };
+}
+
+/** The loan id of `terms` computed off-chain: their EIP-712 typed-data hash. */
 export async function loanIdOffChain(liens: LienRegistry, terms: LoanTerms): Promise<string> {
-  const domain = {
-    name: "TraceFin LienRegistry",
-    version: "1",
-    chainId: (await ethers.provider.getNetwork()).chainId,
-    verifyingContract: await liens.getAddress(),
-  };
-  const types = {
-    LoanTerms: [
-      { name: "collateral", type: "address" },
-      { name: "collateralId", type: "uint256" },
-      { name: "borrower", type: "address" },
-      { name: "financier", type: "address" },
-      { name: "principal", type: "uint96" },
-      { name: "currency", type: "bytes3" },
-      { name: "maturity", type: "uint64" },
-      { name: "rateBps", type: "uint32" },
-      { name: "marginCallLtvBps", type: "uint32" },
-      { name: "offerExpiresAt", type: "uint64" },
-      { name: "salt", type: "bytes32" },
-    ],
-  };
+  const { domain, types } = await loanTypedData(liens);
   return ethers.TypedDataEncoder.hash(domain, types, terms);
+}
+
+/** `signer`'s EIP-712 signature of `terms`, as a borrower's wallet makes it for {acceptSigned}. */
+export async function signTerms(signer: HardhatEthersSigner, liens: LienRegistry, terms: LoanTerms): Promise<string> {
+  const { domain, types } = await loanTypedData(liens);
+  return signer.signTypedData(domain, types, terms);
 }
 
 /**
