@@ -3,7 +3,7 @@ import type { ContractTransactionResponse } from "ethers";
 import { connectContracts, type LedgerContracts } from "../../shared/chain/contracts";
 import { sha256Hex } from "../../shared/hashing";
 import { roleBits } from "../../shared/roles";
-import { encodeUnit } from "../../shared/trade-codes";
+import { encodeCurrency, encodeUnit } from "../../shared/trade-codes";
 import { FatalIndexerError } from "../../indexer/sync";
 import { DEMO_MEMBERS, DEMO_PRODUCTS, type DemoMemberKey, type DemoResult } from "../../scripts/demo/scenario";
 import { startTestChain, type TestChain } from "../support/chain";
@@ -69,6 +69,24 @@ describe(`indexer across chain reorganizations on hardhat node (${databaseKind})
         doc("old blend"),
       ),
     );
+    // Finance state on the old branch: a pledge offer (a new loan) and a judicial freeze (a receipt changed).
+    const block = await chain.provider.getBlock("latest");
+    await mined(
+      as.orchard.liens.offer({
+        collateral: chain.deployment.contracts.WarehouseReceipt,
+        collateralId: demo.finance.receipts.apples,
+        borrower: demo.members.orchard,
+        financier: demo.members.bank,
+        principal: 1_000_000,
+        currency: encodeCurrency("CNY"),
+        maturity: block!.timestamp + 30 * 86_400,
+        rateBps: 500,
+        marginCallLtvBps: 8_000,
+        offerExpiresAt: block!.timestamp + 86_400,
+        salt: doc("offer on the old branch"),
+      }),
+    );
+    await mined(as.regulator.receipts.freeze(demo.finance.receipts.discs, doc("court order on the old branch")));
   }
 
   /** Another branch from the same parent: the same batch ids and heights, different content. */
@@ -77,6 +95,7 @@ describe(`indexer across chain reorganizations on hardhat node (${databaseKind})
     await ship("orchard", "juicePlant", demo.batches.applesB, 5_000);
     await mined(as.admin.registry.setRoles(demo.members.bank, roleBits(["FINANCIER", "AUDITOR"])));
     await mined(as.juicePlant.ledger.anchor(doc("new branch root"), 5, "https://tracefin.example/anchors/new"));
+    await mined(as.coldStore.receipts.attest(demo.finance.receipts.apples, doc("inventory check on the new branch")));
   }
 
   it.each([
@@ -88,22 +107,27 @@ describe(`indexer across chain reorganizations on hardhat node (${databaseKind})
     const id = await snapshot();
     await oldBranch();
     const oldHead = await indexer.syncToHead();
-    expect(oldHead).toBe(base + 6);
+    expect(oldHead).toBe(base + 8);
     const indexedOld = await dumpTables(database.db);
     expect(indexedOld.anchors.map((a) => a.uri)).toContain("https://tracefin.example/anchors/old");
     expect(indexedOld.members.find((m) => m.address === demo.members.carrier.toLowerCase())?.status).toBe("suspended");
+    expect(indexedOld.loans.filter((l) => l.status === "offered")).toHaveLength(1);
+    expect(indexedOld.receipts.find((r) => r.id === demo.finance.receipts.discs)?.frozen).toBe(true);
 
     await revert(id);
     await newBranch();
     await mineBlocks(chain, extraBlocks);
     const newHead = await head();
-    expect(newHead).toBe(base + 4 + extraBlocks);
+    expect(newHead).toBe(base + 5 + extraBlocks);
     expect(await indexer.syncToHead()).toBe(newHead);
     expect(indexer.status().reorgs).toBe(1);
 
     const afterReorg = await dumpTables(database.db);
     expect(afterReorg.anchors.map((a) => a.uri)).not.toContain("https://tracefin.example/anchors/old");
     expect(afterReorg.members.find((m) => m.address === demo.members.carrier.toLowerCase())?.status).toBe("active");
+    expect(afterReorg.loans.filter((l) => l.status === "offered")).toEqual([]);
+    expect(afterReorg.receipts.find((r) => r.id === demo.finance.receipts.discs)?.frozen).toBe(false);
+    expect(afterReorg.receiptEvents.filter((e) => e.type === "attested").length).toBeGreaterThan(1);
     expect(afterReorg).toEqual(await referenceDump(chain, database));
   });
 
