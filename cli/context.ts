@@ -5,6 +5,7 @@ import {
   type ContractTransactionReceipt,
   type ContractTransactionResponse,
   type LogDescription,
+  type Signer,
 } from "ethers";
 import type { Command } from "commander";
 import { connectContracts, type LedgerContracts } from "../shared/chain/contracts";
@@ -36,6 +37,13 @@ export function rpcUrlOf(options: GlobalOptions, env: NodeJS.ProcessEnv = proces
   return options.rpc ?? env.RPC_URL ?? DEFAULT_RPC_URL;
 }
 
+/** The signing member: its address, its wallet (for off-chain signatures) and the contracts bound to it. */
+export interface Member {
+  address: string;
+  signer: Signer;
+  contracts: LedgerContracts;
+}
+
 export interface ChainContext {
   out: Output;
   rpcUrl: string;
@@ -44,7 +52,7 @@ export interface ChainContext {
   /** Read-only contracts. */
   contracts: LedgerContracts;
   /** The member's wallet and contracts bound to it (loads the key on first use). */
-  member(): Promise<{ address: string; contracts: LedgerContracts }>;
+  member(): Promise<Member>;
   /** Waits for a transaction; a mined-but-reverted one is replayed to recover its custom error. */
   send(pending: Promise<ContractTransactionResponse>): Promise<ContractTransactionReceipt>;
   /** The timestamp of the latest block: durations such as `90d` count from it. */
@@ -100,7 +108,7 @@ export async function openChain(command: Command): Promise<ChainContext> {
       contract.interface as unknown as Interface,
     ]),
   );
-  let member: Promise<{ address: string; contracts: LedgerContracts }> | undefined;
+  let member: Promise<Member> | undefined;
   return {
     out,
     rpcUrl,
@@ -110,7 +118,7 @@ export async function openChain(command: Command): Promise<ChainContext> {
     member() {
       member ??= loadWallet(options.keystore).then((wallet) => {
         const connected = wallet.connect(provider);
-        return { address: connected.address, contracts: connectContracts(deployment, connected) };
+        return { address: connected.address, signer: connected, contracts: connectContracts(deployment, connected) };
       });
       return member;
     },

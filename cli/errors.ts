@@ -126,7 +126,10 @@ const EXPLAIN: Record<string, Explain> = {
   NotFinancier: ([loanId, caller]) => `${caller} is not the financier of loan ${loanId}`,
   NotCollateralHolder: ([, collateralId, caller, holder]) => `collateral ${collateralId} is held by ${holder}, not by ${caller}`,
   CollateralAlreadyPledged: ([, loanId]) => `the goods already back active loan ${loanId}; they cannot be pledged twice`,
-  OfferAlreadyExists: ([loanId]) => `loan ${loanId} was already offered on these exact terms`,
+  OfferAlreadyExists: ([loanId]) =>
+    `loan ${loanId} already exists: these exact terms were offered before, or, signed, were already accepted or revoked by the borrower (a signature is good for one loan only)`,
+  InvalidBorrowerSignature: ([loanId, borrower]) =>
+    `the signature is not ${borrower}'s over these terms (loan ${loanId}): they were changed after signing, or signed by another key or for another lien registry`,
   InvalidLoanStatus: ([loanId, status]) =>
     status === 0n
       ? `loan ${loanId} was never offered on this lien registry`

@@ -1,12 +1,24 @@
+import fs from "node:fs";
+import path from "node:path";
 import type { Command } from "commander";
-import { hexlify, randomBytes, type Result } from "ethers";
+import {
+  getAddress,
+  hexlify,
+  isAddress,
+  randomBytes,
+  TypedDataEncoder,
+  verifyTypedData,
+  type ContractTransactionReceipt,
+  type Result,
+} from "ethers";
 import type { LedgerContracts } from "../../shared/chain/contracts";
+import { LOAN_TERMS_TYPES, loanTermsDomain } from "../../shared/chain/loan-terms";
 import { ZERO_HASH } from "../../shared/hashing";
-import { formatUnit } from "../../shared/trade-codes";
+import { encodeCurrency, formatUnit } from "../../shared/trade-codes";
 import { openChain, requireEvent, type ChainContext } from "../context";
-import { CliError, LOAN_STATUS } from "../errors";
+import { CliError, LOAN_STATUS, UsageError } from "../errors";
 import { currencyCode, formatBps, formatMoney } from "../money";
-import { formatTime, shortAddress, txFields, txSuffix } from "../output";
+import { formatTime, shortAddress, toJson, txFields, txSuffix } from "../output";
 import {
   hashFileOrText,
   parseAddress,
@@ -18,6 +30,7 @@ import {
   parsePositiveBps,
   parseQuantity,
   parseReceiptId,
+  readFileOption,
   resolveMoment,
   type Moment,
 } from "../parse";
@@ -129,15 +142,20 @@ async function openLoan(command: Command, loanId: string): Promise<OpenLoan> {
   return { chain, terms, address, contracts };
 }
 
-/** `loan ...`: pledging warehouse receipts to a financier, from offer to release or enforcement. */
-export function registerLoanCommands(program: Command): void {
-  const loan = program
-    .command("loan")
-    .description("pledge loans on warehouse receipts: offer, accept, repay, release, revalue, enforce, register and show");
+/** What `loan offer` and `loan sign` take besides the receipt: the terms the borrower proposes. */
+interface TermsOptions {
+  financier: string;
+  principal: bigint;
+  currency: string;
+  maturity: Moment;
+  rate: bigint;
+  marginCall: bigint;
+  offerExpires?: Moment;
+}
 
-  loan
-    .command("offer")
-    .description("offer a receipt you hold to a FINANCIER as collateral on these terms; prints the loan id")
+/** The receipt argument and the terms options shared by `loan offer` and `loan sign`. */
+function withTermsOptions(command: Command): Command {
+  return command
     .argument("<receiptId>", "the receipt to pledge", parseReceiptId)
     .requiredOption("--financier <address>", "the FINANCIER member lending", parseAddress)
     .requiredOption("--principal <minor units>", "the amount lent, in minor units of --currency (6000000 = CNY 60,000.00)", parseAmount)
@@ -145,39 +163,286 @@ export function registerLoanCommands(program: Command): void {
     .requiredOption("--maturity <when>", "when the loan falls due: ISO 8601 date, unix seconds or a duration such as 90d", parseMoment)
     .requiredOption("--rate <bps>", "annual interest rate in basis points (450 = 4.50%)", parseBps)
     .requiredOption("--margin-call <bps>", "loan-to-value ratio in basis points above which a revaluation calls for margin (8000 = 80%)", parsePositiveBps)
-    .option("--offer-expires <when>", "until when the financier may accept (default: 7 days, or the maturity if sooner)", parseMoment)
-    .action(
-      async (
-        receiptId: bigint,
-        opts: { financier: string; principal: bigint; currency: string; maturity: Moment; rate: bigint; marginCall: bigint; offerExpires?: Moment },
-        command: Command,
-      ) => {
-        const chain = await openChain(command);
-        const { address, contracts } = await chain.member();
-        const now = await chain.now();
-        const maturity = resolveMoment(opts.maturity, now);
-        const defaultExpiry = now + DEFAULT_OFFER_WINDOW < maturity ? now + DEFAULT_OFFER_WINDOW : maturity;
-        const terms: LoanTerms = {
-          collateral: chain.deployment.contracts.WarehouseReceipt,
-          collateralId: receiptId,
-          borrower: address,
-          financier: opts.financier,
-          principal: opts.principal,
-          currency: opts.currency,
-          maturity,
-          rateBps: opts.rate,
-          marginCallLtvBps: opts.marginCall,
-          offerExpiresAt: opts.offerExpires ? resolveMoment(opts.offerExpires, now) : defaultExpiry,
-          salt: hexlify(randomBytes(32)),
-        };
-        const tx = await chain.send(contracts.liens.offer(terms));
-        const loanId = requireEvent(chain, tx, "PledgeOffered").args.loanId as string;
-        chain.out.result(
-          `Offered loan ${loanId}: ${termsText(chain, terms)}; open until ${formatTime(terms.offerExpiresAt)} ${txSuffix(tx)}`,
-          { action: "loan.offer", loanId, terms: termsData(terms), ...txFields(tx) },
-        );
-      },
+    .option("--offer-expires <when>", "until when the financier may accept (default: 7 days, or the maturity if sooner)", parseMoment);
+}
+
+/** The terms `borrower` proposes for `receiptId`: durations counted from the chain's time, a fresh random salt. */
+async function proposedTerms(chain: ChainContext, borrower: string, receiptId: bigint, opts: TermsOptions): Promise<LoanTerms> {
+  const now = await chain.now();
+  const maturity = resolveMoment(opts.maturity, now);
+  const defaultExpiry = now + DEFAULT_OFFER_WINDOW < maturity ? now + DEFAULT_OFFER_WINDOW : maturity;
+  return {
+    collateral: chain.deployment.contracts.WarehouseReceipt,
+    collateralId: receiptId,
+    borrower,
+    financier: opts.financier,
+    principal: opts.principal,
+    currency: opts.currency,
+    maturity,
+    rateBps: opts.rate,
+    marginCallLtvBps: opts.marginCall,
+    offerExpiresAt: opts.offerExpires ? resolveMoment(opts.offerExpires, now) : defaultExpiry,
+    salt: hexlify(randomBytes(32)),
+  };
+}
+
+/** What `loan accept` and `loan accept-signed` print once the lien is created. */
+function activatedResult(
+  chain: ChainContext,
+  action: string,
+  loanId: string,
+  terms: LoanTerms,
+  valuation: bigint,
+  ltvBps: bigint,
+  tx: ContractTransactionReceipt,
+): void {
+  chain.out.result(
+    `Loan ${loanId} is active: ${formatMoney(terms.principal, terms.currency)} against ${collateralName(chain, terms)} ` +
+      `valued at ${formatMoney(valuation, terms.currency)}, LTV ${formatBps(ltvBps)} ${txSuffix(tx)}`,
+    { action, loanId, valuation, currency: currencyCode(terms.currency), ltvBps: Number(ltvBps), ...txFields(tx) },
+  );
+}
+
+/** The file `loan sign` writes and `loan accept-signed` / `loan revoke-signed` read. */
+export const SIGNED_TERMS_FORMAT = "tracefin-signed-loan-terms/1";
+
+/** Signed loan terms: integers as decimal strings (times in unix seconds), the currency as its ISO 4217 code. */
+export interface SignedTermsFile {
+  format: typeof SIGNED_TERMS_FORMAT;
+  chainId: number;
+  lienRegistry: string;
+  loanId: string;
+  terms: Record<keyof LoanTerms, string>;
+  signature: string;
+}
+
+function signedTermsFields(terms: LoanTerms): Record<keyof LoanTerms, string> {
+  return {
+    collateral: terms.collateral,
+    collateralId: terms.collateralId.toString(),
+    borrower: terms.borrower,
+    financier: terms.financier,
+    principal: terms.principal.toString(),
+    currency: currencyCode(terms.currency),
+    maturity: terms.maturity.toString(),
+    rateBps: terms.rateBps.toString(),
+    marginCallLtvBps: terms.marginCallLtvBps.toString(),
+    offerExpiresAt: terms.offerExpiresAt.toString(),
+    salt: terms.salt,
+  };
+}
+
+/** `--out`, or `loan-<0x and the id's first 10 hex digits>.signed.json` (in `--out` when it is a directory). */
+function signedTermsPath(out: string | undefined, loanId: string): string {
+  const name = `loan-${loanId.slice(0, 12)}.signed.json`;
+  if (out === undefined) return name;
+  return fs.existsSync(out) && fs.statSync(out).isDirectory() ? path.join(out, name) : out;
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
+
+/** The field widths of ILienRegistry.LoanTerms. */
+const UINT_BITS = { collateralId: 256, principal: 96, maturity: 64, rateBps: 32, marginCallLtvBps: 32, offerExpiresAt: 64 } as const;
+
+interface SignedTerms {
+  /** The id the file records (the signer's hash of the terms). */
+  loanId: string;
+  terms: LoanTerms;
+  signature: string;
+}
+
+/**
+ * Reads a file `loan sign` wrote, checking its format and that it was signed for this deployment's chain
+ * and lien registry; every problem is a usage error (exit code 2) naming the field.
+ */
+function readSignedTerms(chain: ChainContext, file: string): SignedTerms {
+  let data: unknown;
+  const text = readFileOption(file, "<file>").toString("utf8");
+  try {
+    data = JSON.parse(text);
+  } catch {
+    throw new UsageError(`<file>: ${file} is not valid JSON (expected signed loan terms, ${SIGNED_TERMS_FORMAT}, as \`loan sign\` writes them)`);
+  }
+  if (!isRecord(data)) throw new UsageError(`<file>: ${file} is not signed loan terms (${SIGNED_TERMS_FORMAT})`);
+  const bad = (field: string, problem: string) => new UsageError(`${file}: ${field} ${problem}`);
+  const shown = (value: unknown) => (value === undefined ? "missing" : `is ${JSON.stringify(value)}`);
+
+  if (data.format !== SIGNED_TERMS_FORMAT) {
+    throw bad("format", `${shown(data.format)}, not "${SIGNED_TERMS_FORMAT}": these are not signed loan terms as \`loan sign\` writes them`);
+  }
+  const { chainId: deployedChain, contracts } = chain.deployment;
+  if (!((typeof data.chainId === "number" || typeof data.chainId === "string") && String(data.chainId) === String(deployedChain))) {
+    throw bad("chainId", `${shown(data.chainId)}: the terms were signed for another chain than this deployment's (chain ${deployedChain})`);
+  }
+  const registry = contracts.LienRegistry;
+  if (typeof data.lienRegistry !== "string" || data.lienRegistry.toLowerCase() !== registry.toLowerCase()) {
+    throw bad("lienRegistry", `${shown(data.lienRegistry)}: the terms were signed for another lien registry than this deployment's (${registry})`);
+  }
+  if (typeof data.loanId !== "string" || !/^0x[0-9a-fA-F]{64}$/.test(data.loanId)) {
+    throw bad("loanId", `${shown(data.loanId)}, not 0x and 64 hex digits`);
+  }
+  if (typeof data.signature !== "string" || !/^0x([0-9a-fA-F]{2})+$/.test(data.signature)) {
+    throw bad("signature", `${shown(data.signature)}, not a signature (0x and hex digits)`);
+  }
+  if (!isRecord(data.terms)) throw bad("terms", `${shown(data.terms)}, not an object of loan terms`);
+  const fields = data.terms;
+
+  const address = (name: "collateral" | "borrower" | "financier") => {
+    const value = fields[name];
+    if (typeof value !== "string" || !isAddress(value)) throw bad(`terms.${name}`, `${shown(value)}, not an address`);
+    return getAddress(value);
+  };
+  const uint = (name: keyof typeof UINT_BITS) => {
+    const value = fields[name];
+    const bits = UINT_BITS[name];
+    const text = typeof value === "number" && Number.isSafeInteger(value) ? String(value) : value;
+    if (typeof text !== "string" || !/^\d+$/.test(text) || BigInt(text) >= 1n << BigInt(bits)) {
+      throw bad(`terms.${name}`, `${shown(value)}, not a whole number of at most ${bits} bits (a decimal string)`);
+    }
+    return BigInt(text);
+  };
+  const currency = fields.currency;
+  if (typeof currency !== "string" || !/^[A-Z]{3}$/.test(currency)) {
+    throw bad("terms.currency", `${shown(currency)}, not an ISO 4217 code such as CNY`);
+  }
+  const salt = fields.salt;
+  if (typeof salt !== "string" || !/^0x[0-9a-fA-F]{64}$/.test(salt)) throw bad("terms.salt", `${shown(salt)}, not 0x and 64 hex digits`);
+
+  return {
+    loanId: data.loanId.toLowerCase(),
+    signature: data.signature,
+    terms: {
+      collateral: address("collateral"),
+      collateralId: uint("collateralId"),
+      borrower: address("borrower"),
+      financier: address("financier"),
+      principal: uint("principal"),
+      currency: encodeCurrency(currency),
+      maturity: uint("maturity"),
+      rateBps: uint("rateBps"),
+      marginCallLtvBps: uint("marginCallLtvBps"),
+      offerExpiresAt: uint("offerExpiresAt"),
+      salt: salt.toLowerCase(),
+    },
+  };
+}
+
+/** `loan ...`: pledging warehouse receipts to a financier, from offer to release or enforcement. */
+export function registerLoanCommands(program: Command): void {
+  const loan = program
+    .command("loan")
+    .description(
+      "pledge loans on warehouse receipts: offer, accept (or sign and accept-signed, one transaction), repay, release, revalue, enforce, register and show",
     );
+
+  withTermsOptions(
+    loan.command("offer").description("offer a receipt you hold to a FINANCIER as collateral on these terms; prints the loan id"),
+  ).action(async (receiptId: bigint, opts: TermsOptions, command: Command) => {
+    const chain = await openChain(command);
+    const { address, contracts } = await chain.member();
+    const terms = await proposedTerms(chain, address, receiptId, opts);
+    const tx = await chain.send(contracts.liens.offer(terms));
+    const loanId = requireEvent(chain, tx, "PledgeOffered").args.loanId as string;
+    chain.out.result(
+      `Offered loan ${loanId}: ${termsText(chain, terms)}; open until ${formatTime(terms.offerExpiresAt)} ${txSuffix(tx)}`,
+      { action: "loan.offer", loanId, terms: termsData(terms), ...txFields(tx) },
+    );
+  });
+
+  withTermsOptions(
+    loan
+      .command("sign")
+      .description(
+        "sign terms pledging a receipt you hold, off-chain (no transaction): the FINANCIER submits the file with " +
+          "`loan accept-signed`, one transaction instead of offer + accept; prints the loan id and the file",
+      ),
+  )
+    .option("--out <file>", "where to write the signed terms; a directory gets the default name (default: loan-<id prefix>.signed.json)")
+    .action(async (receiptId: bigint, opts: TermsOptions & { out?: string }, command: Command) => {
+      const chain = await openChain(command);
+      const { address, signer, contracts } = await chain.member();
+      // The same checks `acceptSigned` makes for the borrower, made now, so that no file is written that cannot be used.
+      const holder = await chain.contracts.receipts.collateralHolder(receiptId);
+      if (holder.toLowerCase() !== address.toLowerCase()) {
+        throw new CliError(`receipt ${receiptId} is held by ${holder}, not by ${address}: only its holder can sign terms pledging it`);
+      }
+      const terms = await proposedTerms(chain, address, receiptId, opts);
+      const offeredId = await contracts.liens.offer.staticCall(terms); // everything `offer` checks, without a transaction
+      const registry = chain.deployment.contracts.LienRegistry;
+      const domain = loanTermsDomain(chain.deployment.chainId, registry);
+      const loanId = (await chain.contracts.liens.loanIdOf(terms)).toLowerCase();
+      const signedDigest = TypedDataEncoder.hash(domain, LOAN_TERMS_TYPES, terms).toLowerCase();
+      if (signedDigest !== loanId || offeredId.toLowerCase() !== loanId) {
+        throw new CliError(
+          `the lien registry ${registry} hashes these terms to ${loanId}, but their EIP-712 typed data hashes to ${signedDigest}: ` +
+            "the CLI's LOAN_TERMS_TYPES or domain do not match the deployed registry; nothing was signed",
+        );
+      }
+      const signature = await signer.signTypedData(domain, LOAN_TERMS_TYPES, terms);
+      if (verifyTypedData(domain, LOAN_TERMS_TYPES, terms, signature).toLowerCase() !== address.toLowerCase()) {
+        throw new CliError(`the signature does not recover to ${address}; nothing was written`);
+      }
+      const file = signedTermsPath(opts.out, loanId);
+      const content: SignedTermsFile = {
+        format: SIGNED_TERMS_FORMAT,
+        chainId: chain.deployment.chainId,
+        lienRegistry: registry,
+        loanId,
+        terms: signedTermsFields(terms),
+        signature,
+      };
+      try {
+        fs.writeFileSync(file, toJson(content, 2) + "\n", { flag: "wx" });
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        throw new UsageError(`--out: cannot write ${file} (${code === "EEXIST" ? "it already exists; refusing to overwrite it" : (code ?? (error as Error).message)})`);
+      }
+      chain.out.result(
+        `Signed loan ${loanId}: ${termsText(chain, terms)}; valid until ${formatTime(terms.offerExpiresAt)}; wrote ${file}`,
+        { action: "loan.sign", loanId, file, terms: termsData(terms), signature },
+      );
+    });
+
+  loan
+    .command("accept-signed")
+    .description(
+      "accept terms a borrower signed with `loan sign` (the FINANCIER), valuing the collateral: offer and acceptance in one transaction",
+    )
+    .argument("<file>", "the signed terms, as `loan sign` wrote them")
+    .requiredOption("--valuation <minor units>", "your valuation of the collateral, in minor units of the loan currency", parseAmount)
+    .action(async (file: string, opts: { valuation: bigint }, command: Command) => {
+      const chain = await openChain(command);
+      const signed = readSignedTerms(chain, file);
+      const { contracts } = await chain.member();
+      const tx = await chain.send(contracts.liens.acceptSigned(signed.terms, opts.valuation, signed.signature));
+      const activated = requireEvent(chain, tx, "LoanActivated");
+      activatedResult(chain, "loan.accept-signed", activated.args.loanId as string, signed.terms, opts.valuation, activated.args.ltvBps as bigint, tx);
+    });
+
+  loan
+    .command("revoke-signed")
+    .description("revoke terms you signed with `loan sign` before the financier used them (the borrower): they can never be accepted")
+    .argument("<file>", "the signed terms, as `loan sign` wrote them")
+    .action(async (file: string, _opts: unknown, command: Command) => {
+      const chain = await openChain(command);
+      const signed = readSignedTerms(chain, file);
+      // Revoking edited terms would leave the terms actually signed usable: refuse a file whose terms no longer hash to its id.
+      const loanId = (await chain.contracts.liens.loanIdOf(signed.terms)).toLowerCase();
+      if (loanId !== signed.loanId) {
+        throw new CliError(
+          `the terms in ${file} hash to loan ${loanId}, not to its loanId ${signed.loanId}: they were changed after signing, ` +
+            "and revoking them would not revoke the terms signed; revoke with the file `loan sign` wrote",
+        );
+      }
+      const { contracts } = await chain.member();
+      const tx = await chain.send(contracts.liens.revokeSignedOffer(signed.terms));
+      requireEvent(chain, tx, "SignedOfferRevoked");
+      chain.out.result(
+        `Revoked the signed terms of loan ${loanId} on ${collateralName(chain, signed.terms)}: they can never be accepted ${txSuffix(tx)}`,
+        { action: "loan.revoke-signed", loanId, collateralId: signed.terms.collateralId, ...txFields(tx) },
+      );
+    });
 
   loan
     .command("withdraw")
@@ -202,11 +467,7 @@ export function registerLoanCommands(program: Command): void {
       const { chain, terms, contracts } = await openLoan(command, loanId);
       const tx = await chain.send(contracts.liens.accept(terms, opts.valuation));
       const ltvBps = requireEvent(chain, tx, "LoanActivated").args.ltvBps as bigint;
-      chain.out.result(
-        `Loan ${loanId} is active: ${formatMoney(terms.principal, terms.currency)} against ${collateralName(chain, terms)} ` +
-          `valued at ${formatMoney(opts.valuation, terms.currency)}, LTV ${formatBps(ltvBps)} ${txSuffix(tx)}`,
-        { action: "loan.accept", loanId, valuation: opts.valuation, currency: currencyCode(terms.currency), ltvBps: Number(ltvBps), ...txFields(tx) },
-      );
+      activatedResult(chain, "loan.accept", loanId, terms, opts.valuation, ltvBps, tx);
     });
 
   loan

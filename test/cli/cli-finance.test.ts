@@ -382,4 +382,112 @@ describe("member CLI: warehouse receipts and pledge loans", { timeout: 300_000 }
     await ok(buyer, ["receipt", "redeem", "request", receipts.discs]);
     await ok(coldStore, ["receipt", "redeem", "confirm", receipts.discs]);
   });
+
+  it("pledges in one transaction: the holder signs the terms, the bank accepts the file; refuses replays, edits, revoked and foreign files", async () => {
+    const signArgs = (out: string, receiptId = receipts.apples) => [
+      "loan", "sign", receiptId, "--financier", bank.address, "--principal", "4000000", "--currency", "CNY",
+      "--maturity", "60d", "--rate", "500", "--margin-call", "8000", "--out", out,
+    ];
+    const signedFile = path.join(dir, "terms.signed.json");
+    const signed = await ok(orchard, signArgs(signedFile));
+    const match = signed.match(
+      new RegExp(
+        `^Signed loan (${LOAN_ID}): CNY 40,000.00 from 0x90F7…b906 to 0x3C44…93BC against receipt ${receipts.apples}, 5.00% a year, ` +
+          `matures \\S+Z, margin call above 80.00% LTV; valid until \\S+Z; wrote ${signedFile}$`,
+      ),
+    );
+    expect(match, signed).not.toBeNull();
+    const loanId = match![1];
+    const content = JSON.parse(fs.readFileSync(signedFile, "utf8")) as { terms: Record<string, string> } & Record<string, unknown>;
+    expect(content).toEqual({
+      format: "tracefin-signed-loan-terms/1",
+      chainId: chain.deployment.chainId,
+      lienRegistry: chain.deployment.contracts.LienRegistry,
+      loanId,
+      terms: {
+        collateral: chain.deployment.contracts.WarehouseReceipt,
+        collateralId: receipts.apples,
+        borrower: orchard.address,
+        financier: bank.address,
+        principal: "4000000",
+        currency: "CNY",
+        maturity: expect.stringMatching(/^\d+$/),
+        rateBps: "500",
+        marginCallLtvBps: "8000",
+        offerExpiresAt: expect.stringMatching(/^\d+$/),
+        salt: expect.stringMatching(/^0x[0-9a-f]{64}$/),
+      },
+      signature: expect.stringMatching(/^0x[0-9a-f]{130}$/),
+    });
+    // Signing sends nothing: the loan does not exist until the financier submits the file.
+    expect((await chain.contracts.liens.loanOf(loanId)).status).toBe(0n);
+    expect(await refused(orchard, signArgs(signedFile), 2)).toBe(`Error: --out: cannot write ${signedFile} (it already exists; refusing to overwrite it)`);
+
+    // Only the holder can sign; a second file on the same receipt, with the default name in --out's directory, to revoke.
+    expect(await refused(bank, signArgs(path.join(dir, "not-held.json")), 1)).toBe(
+      `Error: receipt ${receipts.apples} is held by ${orchard.address}, not by ${bank.address}: only its holder can sign terms pledging it`,
+    );
+    expect(fs.existsSync(path.join(dir, "not-held.json"))).toBe(false);
+    const second = await okJson<{ loanId: string; file: string; signature: string }>(orchard, signArgs(dir));
+    expect(second.file).toBe(path.join(dir, `loan-${second.loanId.slice(0, 12)}.signed.json`));
+    expect(second.loanId).not.toBe(loanId);
+
+    // Tampered and foreign files.
+    const edited = file("edited.json", JSON.stringify({ ...content, terms: { ...content.terms, principal: "5000000" } }));
+    expect(await refused(bank, ["loan", "accept-signed", edited, "--valuation", "6000000"], 1)).toMatch(
+      new RegExp(
+        `^Error: the signature is not ${orchard.address}'s over these terms \\(loan ${LOAN_ID}\\): they were changed after signing, ` +
+          `or signed by another key or for another lien registry \\(InvalidBorrowerSignature\\)$`,
+      ),
+    );
+    expect(await refused(orchard, ["loan", "revoke-signed", edited], 1)).toMatch(
+      new RegExp(`^Error: the terms in ${edited} hash to loan ${LOAN_ID}, not to its loanId ${loanId}: they were changed after signing`),
+    );
+    const foreign = (name: string, changes: Record<string, unknown>) => file(name, JSON.stringify({ ...content, ...changes }));
+    expect(await refused(bank, ["loan", "accept-signed", foreign("chain.json", { chainId: 1 }), "--valuation", "6000000"], 2)).toBe(
+      `Error: ${path.join(dir, "chain.json")}: chainId is 1: the terms were signed for another chain than this deployment's (chain ${chain.deployment.chainId})`,
+    );
+    expect(await refused(bank, ["loan", "accept-signed", foreign("registry.json", { lienRegistry: buyer.address }), "--valuation", "6000000"], 2)).toBe(
+      `Error: ${path.join(dir, "registry.json")}: lienRegistry is "${buyer.address}": the terms were signed for another lien registry than this deployment's (${chain.deployment.contracts.LienRegistry})`,
+    );
+    expect(await refused(bank, ["loan", "accept-signed", foreign("format.json", { format: "tracefin-anchor-manifest/1" }), "--valuation", "6000000"], 2)).toContain(
+      `${path.join(dir, "format.json")}: format is "tracefin-anchor-manifest/1", not "tracefin-signed-loan-terms/1"`,
+    );
+    expect(await refused(orchard, ["loan", "revoke-signed", foreign("no-format.json", { format: undefined })], 2)).toContain("no-format.json: format missing");
+    const badPrincipal = file("bad-principal.json", JSON.stringify({ ...content, terms: { ...content.terms, principal: "40000.00" } }));
+    expect(await refused(bank, ["loan", "accept-signed", badPrincipal, "--valuation", "6000000"], 2)).toContain('terms.principal is "40000.00", not a whole number');
+    expect(await refused(bank, ["loan", "accept-signed", file("not-json.json", "{"), "--valuation", "6000000"], 2)).toContain("is not valid JSON");
+    expect(await refused(bank, ["loan", "accept-signed", path.join(dir, "missing.json"), "--valuation", "6000000"], 2)).toContain("<file>: cannot read");
+    expect(await refused(bank, ["loan", "accept-signed", signedFile], 2)).toContain("required option '--valuation <minor units>' not specified");
+
+    // The borrower revokes the second terms; only it may.
+    expect(await refused(bank, ["loan", "revoke-signed", second.file], 1)).toBe(`Error: ${bank.address} is not the borrower of loan ${second.loanId} (NotBorrower)`);
+    expect(await ok(orchard, ["loan", "revoke-signed", second.file])).toMatch(
+      new RegExp(`^Revoked the signed terms of loan ${second.loanId} on receipt ${receipts.apples}: they can never be accepted ${TX}$`),
+    );
+    const alreadyUsed = (id: string) =>
+      `Error: loan ${id} already exists: these exact terms were offered before, or, signed, were already accepted or revoked by the borrower ` +
+      "(a signature is good for one loan only) (OfferAlreadyExists)";
+    expect(await refused(bank, ["loan", "accept-signed", second.file, "--valuation", "6000000"], 1)).toBe(alreadyUsed(second.loanId));
+
+    // The bank accepts the first terms: offer and acceptance in one transaction.
+    expect(await refused(buyer, ["loan", "accept-signed", signedFile, "--valuation", "6000000"], 1)).toBe(
+      `Error: ${buyer.address} is not the financier of loan ${loanId} (NotFinancier)`,
+    );
+    expect(await ok(bank, ["loan", "accept-signed", signedFile, "--valuation", "6000000"])).toMatch(
+      new RegExp(`^Loan ${loanId} is active: CNY 40,000.00 against receipt ${receipts.apples} valued at CNY 60,000.00, LTV 66.67% ${TX}$`),
+    );
+    expect(await okJson(null, ["loan", "show", loanId])).toMatchObject({ status: "active", outstanding: "4000000", valuation: "6000000", ltvBps: 6667 });
+    expect(await okJson(null, ["receipt", "show", receipts.apples])).toMatchObject({ holder: orchard.address, pledged: true, loanId });
+
+    // The file is good for one loan only; the pledged receipt cannot be signed again, nor the used terms revoked.
+    expect(await refused(bank, ["loan", "accept-signed", signedFile, "--valuation", "6000000"], 1)).toBe(alreadyUsed(loanId));
+    expect(await refused(orchard, ["loan", "revoke-signed", signedFile], 1)).toBe(
+      `Error: loan ${loanId} is active, which this operation does not allow (InvalidLoanStatus)`,
+    );
+    expect(await refused(orchard, signArgs(path.join(dir, "twice.json")), 1)).toBe(
+      `Error: the goods already back active loan ${loanId}; they cannot be pledged twice (CollateralAlreadyPledged)`,
+    );
+    expect(fs.existsSync(path.join(dir, "twice.json"))).toBe(false);
+  });
 });
