@@ -27,7 +27,8 @@ import { createAnchorsRepository } from "./anchors/anchors.repository";
 import { createAnchorsService } from "./anchors/anchors.service";
 import { anchorRoutes } from "./anchors/anchors.routes";
 import { createReceiptsRepository } from "./receipts/receipts.repository";
-import { createReceiptsService } from "./receipts/receipts.service";
+import { createReceiptsService, VERIFICATION_CACHE_ENTRIES } from "./receipts/receipts.service";
+import { createIndexedCache } from "./http/indexed-cache";
 import { receiptRoutes } from "./receipts/receipts.routes";
 import { createLoansRepository } from "./loans/loans.repository";
 import { createLoansService } from "./loans/loans.service";
@@ -64,7 +65,10 @@ export function createApp(options: AppOptions): { app: Express; routes: RouteTab
   traceRoutes(routes, createTraceService(createTraceRepository(db)));
   epcisRoutes(routes, createEpcisService(batchesRepository, batches, createEpcisRepository(db)));
   anchorRoutes(routes, createAnchorsService(createAnchorsRepository(db), membersRepository));
-  receiptRoutes(routes, createReceiptsService(createReceiptsRepository(db), membersRepository));
+  receiptRoutes(
+    routes,
+    createReceiptsService(createReceiptsRepository(db), membersRepository, createIndexedCache(db, VERIFICATION_CACHE_ENTRIES)),
+  );
   loanRoutes(routes, createLoansService(createLoansRepository(db), membersRepository));
 
   const openApiDocument = buildOpenApiDocument(routes.routes, { version: options.version ?? "0.1.0" });

@@ -1,6 +1,7 @@
 import { ROLES, roleNames } from "../../shared/roles";
 import { decodeCursor, toPage, type Page } from "../http/common-schemas";
 import { NotFoundError, NotReadyError } from "../errors";
+import type { IndexedCache } from "../http/indexed-cache";
 import type { MembersRepository } from "../members/members.repository";
 import { labeller, partyLabeller } from "../members/parties";
 import type { LienFacts, ReceiptEventRow, ReceiptRow, ReceiptsRepository, VerificationFacts } from "./receipts.repository";
@@ -205,7 +206,14 @@ export function assessReceipt(facts: VerificationFacts, maxAttestationAgeSeconds
 
 const iso = (seconds: number) => new Date(seconds * 1000).toISOString();
 
-export function createReceiptsService(repository: ReceiptsRepository, members: MembersRepository) {
+/** Verification facts kept per receipt while the index does not move; enough for a bank's whole book. */
+export const VERIFICATION_CACHE_ENTRIES = 20_000;
+
+export function createReceiptsService(
+  repository: ReceiptsRepository,
+  members: MembersRepository,
+  verificationCache: IndexedCache<number, VerificationFacts | undefined>,
+) {
   async function requireReceipt(id: number): Promise<ReceiptRow> {
     const row = await repository.find(id);
     if (!row) throw new NotFoundError("Warehouse receipt", id);
@@ -231,7 +239,8 @@ export function createReceiptsService(repository: ReceiptsRepository, members: M
       return toPage(rows, query.limit, (row) => toReceiptEventView(row, label), (row) => [row.blockNumber, row.logIndex]);
     },
     async verify(id: number, query: VerificationQuery, now = Math.floor(Date.now() / 1000)): Promise<VerificationView> {
-      const facts = await repository.verificationFacts(id);
+      // The facts are cached per indexed block; what depends on the time (ages, expiry) is not.
+      const facts = await verificationCache.get(id, () => repository.verificationFacts(id));
       if (!facts) throw new NotFoundError("Warehouse receipt", id);
       if (!facts.checkpoint || !facts.batch) throw new NotReadyError("The indexer has not caught up with this receipt's goods yet");
       return assessReceipt(facts, query.maxAttestationAgeDays * DAY, now);
