@@ -9,7 +9,7 @@ import { openDatabase } from "../shared/db/client";
 import { createLogger } from "../shared/logger";
 import { createApp } from "../server/app";
 import { listen } from "../server/index";
-import { fmt, type BenchDatabase } from "./support";
+import { fmt, fullSync, openPglite, openPostgres, type BenchChain, type BenchDatabase } from "./support";
 
 /** Where the server finds its database. */
 export type ServeSpec = BenchDatabase["location"];
@@ -45,6 +45,34 @@ export function stopServer(child: ChildProcess): Promise<void> {
     child.kill("SIGTERM");
     setTimeout(() => child.kill("SIGKILL"), 5_000).unref();
   });
+}
+
+/**
+ * For PGlite and then PostgreSQL (when reachable): indexes the chain into a fresh database, starts the
+ * API over it in a child process, runs `measure` against its URL, and cleans everything up.
+ */
+export async function onEachDatabase(
+  chain: BenchChain,
+  measure: (database: BenchDatabase, url: string) => Promise<void>,
+): Promise<void> {
+  for (const open of [openPglite, openPostgres]) {
+    const database = await open();
+    if (!database) continue;
+    try {
+      const { events, seconds } = await fullSync(database.handle.db, chain);
+      console.log(`${database.label}: indexed ${fmt(events)} events in ${fmt(seconds, 1)} s`);
+      // PGlite is single-process: the server opens the folder once the indexer has let it go.
+      if (database.handle.kind === "pglite") await database.handle.close();
+      const { url, child } = await startServer(database.location);
+      try {
+        await measure(database, url);
+      } finally {
+        await stopServer(child);
+      }
+    } finally {
+      await database.dispose();
+    }
+  }
 }
 
 /** GETs `paths` in turn over `connections` for `duration` seconds. */

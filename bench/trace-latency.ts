@@ -14,9 +14,9 @@
  */
 import os from "node:os";
 import type { LocalNodeKind } from "../shared/chain/local-node";
-import { describeLoad, loadPaths, startServer, stopServer, type ServeSpec } from "./api-server";
+import { describeLoad, loadPaths, onEachDatabase } from "./api-server";
 import {
-  doc, encodeCall, flag, fmt, fullSync, KGM, LTR, nextBatchId, openPglite, openPostgres, REGION, seconds,
+  doc, encodeCall, flag, fmt, KGM, LTR, nextBatchId, REGION, seconds,
   startBenchChain, TxPump, type BenchChain, type BenchDatabase,
 } from "./support";
 
@@ -132,22 +132,17 @@ async function describeTraces(url: string, samples: { kind: string; ids: number[
   return lines;
 }
 
-async function measure(database: BenchDatabase, spec: ServeSpec, graph: Graph, duration: number): Promise<void> {
-  const { url, child } = await startServer(spec);
-  try {
-    const samples = sampleIds(graph, 30);
-    console.log(`${database.label}: trace graph sizes at depth ${TRACE_DEPTH}`);
-    for (const line of await describeTraces(url, samples)) console.log(line);
-    // Interleaved, so that every connection sees every kind of trace.
-    const paths = samples[0].ids.flatMap((_, i) => samples.map((s) => tracePath(s.ids[i])));
-    await loadPaths(url, paths, 10, Math.min(3, duration)); // warm-up: JIT, caches, connection pool
-    // One connection: a trace's own latency; 10 and 50: the same under concurrent load.
-    for (const connections of [1, 10, 50]) {
-      const r = await loadPaths(url, paths, connections, duration);
-      console.log(describeLoad(connections, r, database.label === "PostgreSQL" ? 20 : undefined));
-    }
-  } finally {
-    await stopServer(child);
+async function measure(database: BenchDatabase, url: string, graph: Graph, duration: number): Promise<void> {
+  const samples = sampleIds(graph, 30);
+  console.log(`${database.label}: trace graph sizes at depth ${TRACE_DEPTH}`);
+  for (const line of await describeTraces(url, samples)) console.log(line);
+  // Interleaved, so that every connection sees every kind of trace.
+  const paths = samples[0].ids.flatMap((_, i) => samples.map((s) => tracePath(s.ids[i])));
+  await loadPaths(url, paths, 10, Math.min(3, duration)); // warm-up: JIT, caches, connection pool
+  // One connection: a trace's own latency; 10 and 50: the same under concurrent load.
+  for (const connections of [1, 10, 50]) {
+    const r = await loadPaths(url, paths, connections, duration);
+    console.log(describeLoad(connections, r, database.label === "PostgreSQL" ? 20 : undefined));
   }
 }
 
@@ -165,20 +160,7 @@ async function main(): Promise<void> {
       `Built ${fmt(graph.batches)} batches, ${STAGES.length} edges deep (${fmt(graph.events)} events in ${graph.transactions} ` +
         `transactions, max ${fmt(graph.maxGas / 1e6, 1)}M gas/tx) in ${fmt(graph.seconds, 1)} s`,
     );
-    for (const open of [openPglite, openPostgres]) {
-      const database = await open();
-      if (!database) continue;
-      try {
-        const { events, seconds: took } = await fullSync(database.handle.db, chain);
-        console.log(`${database.label}: indexed ${fmt(events)} events in ${fmt(took, 1)} s`);
-        const spec: ServeSpec = database.location;
-        // PGlite is single-process: the server opens the folder once the indexer has let it go.
-        if (database.handle.kind === "pglite") await database.handle.close();
-        await measure(database, spec, graph, duration);
-      } finally {
-        await database.dispose();
-      }
-    }
+    await onEachDatabase(chain, (database, url) => measure(database, url, graph, duration));
   } finally {
     await chain.stop();
   }

@@ -16,9 +16,9 @@ import type { LocalNodeKind } from "../shared/chain/local-node";
 import { contractInterfaces } from "../shared/chain/contracts";
 import { roleBits } from "../shared/roles";
 import { encodeCurrency } from "../shared/trade-codes";
-import { describeLoad, loadPaths, startServer, stopServer } from "./api-server";
+import { describeLoad, loadPaths, onEachDatabase } from "./api-server";
 import {
-  doc, encodeCall, flag, fmt, fullSync, KGM, nextBatchId, openPglite, openPostgres, REGION, seconds, startBenchChain,
+  doc, encodeCall, flag, fmt, KGM, nextBatchId, REGION, seconds, startBenchChain,
   TxPump, type BenchChain, type BenchDatabase,
 } from "./support";
 
@@ -102,19 +102,14 @@ async function buildReceipts(chain: BenchChain, count: number): Promise<number[]
   return receiptIds;
 }
 
-async function measure(database: BenchDatabase, receiptIds: number[], duration: number): Promise<void> {
-  const { url, child } = await startServer(database.location);
-  try {
-    const paths = receiptIds.map((id) => `/api/v1/receipts/${id}/verification`);
-    const sample = (await (await fetch(url + paths[0])).json()) as { verdict: string; reasons: { code: string }[] };
-    console.log(`${database.label}: receipt ${receiptIds[0]} is ${sample.verdict} (${sample.reasons.map((r) => r.code).join(", ") || "no reasons"})`);
-    await loadPaths(url, paths, 10, Math.min(3, duration)); // warm-up: JIT, prepared statements, pool
-    for (const connections of [1, 10, 50]) {
-      const result = await loadPaths(url, paths, connections, duration);
-      console.log(describeLoad(connections, result, database.label === "PostgreSQL" ? P99_TARGET_MS : undefined));
-    }
-  } finally {
-    await stopServer(child);
+async function measure(database: BenchDatabase, url: string, receiptIds: number[], duration: number): Promise<void> {
+  const paths = receiptIds.map((id) => `/api/v1/receipts/${id}/verification`);
+  const sample = (await (await fetch(url + paths[0])).json()) as { verdict: string; reasons: { code: string }[] };
+  console.log(`${database.label}: receipt ${receiptIds[0]} is ${sample.verdict} (${sample.reasons.map((r) => r.code).join(", ") || "no reasons"})`);
+  await loadPaths(url, paths, 10, Math.min(3, duration)); // warm-up: JIT, prepared statements, pool
+  for (const connections of [1, 10, 50]) {
+    const result = await loadPaths(url, paths, connections, duration);
+    console.log(describeLoad(connections, result, database.label === "PostgreSQL" ? P99_TARGET_MS : undefined));
   }
 }
 
@@ -129,19 +124,7 @@ async function main(): Promise<void> {
     const start = performance.now();
     const receiptIds = await buildReceipts(chain, count);
     console.log(`Built ${fmt(count)} receipts (${fmt(count / 2)} pledged) in ${fmt(seconds(start), 1)} s`);
-    for (const open of [openPglite, openPostgres]) {
-      const database = await open();
-      if (!database) continue;
-      try {
-        const { events, seconds: took } = await fullSync(database.handle.db, chain);
-        console.log(`${database.label}: indexed ${fmt(events)} events in ${fmt(took, 1)} s`);
-        // PGlite is single-process: the server opens the folder once the indexer has let it go.
-        if (database.handle.kind === "pglite") await database.handle.close();
-        await measure(database, receiptIds, duration);
-      } finally {
-        await database.dispose();
-      }
-    }
+    await onEachDatabase(chain, (database, url) => measure(database, url, receiptIds, duration));
   } finally {
     await chain.stop();
   }

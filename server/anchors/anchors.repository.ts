@@ -1,4 +1,5 @@
-import { and, asc, eq, gt, or, type SQL } from "drizzle-orm";
+import { and, asc, eq, type SQL } from "drizzle-orm";
+import { after } from "../http/keyset";
 import type { Database } from "../../shared/db/client";
 import { anchors } from "../../shared/db/schema";
 
@@ -15,7 +16,7 @@ export function createAnchorsRepository(db: Database) {
       if (filter.submitter) conditions.push(eq(anchors.submitter, filter.submitter));
       if (filter.after) {
         const [block, logIndex] = filter.after;
-        conditions.push(or(gt(anchors.blockNumber, block), and(eq(anchors.blockNumber, block), gt(anchors.logIndex, logIndex)))!);
+        conditions.push(after(anchors.blockNumber, anchors.logIndex, [block, logIndex]));
       }
       return db
         .select()

@@ -1,4 +1,5 @@
-import { and, asc, eq, gt, inArray, or, type SQL } from "drizzle-orm";
+import { and, asc, eq, gt, inArray, type SQL } from "drizzle-orm";
+import { after } from "../http/keyset";
 import type { Database } from "../../shared/db/client";
 import { batches, products, traceEvents } from "../../shared/db/schema";
 
@@ -42,7 +43,7 @@ export function createBatchesRepository(db: Database) {
       if (filter.after) {
         const [block, logIndex] = filter.after;
         conditions.push(
-          or(gt(traceEvents.blockNumber, block), and(eq(traceEvents.blockNumber, block), gt(traceEvents.logIndex, logIndex)))!,
+          after(traceEvents.blockNumber, traceEvents.logIndex, [block, logIndex]),
         );
       }
       return db

@@ -1,4 +1,5 @@
-import { and, asc, eq, gt, lte, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, eq, lte, sql, type SQL } from "drizzle-orm";
+import { after } from "../http/keyset";
 import { queryRows, type Database } from "../../shared/db/client";
 import { loanEvents, loans } from "../../shared/db/schema";
 import { RECEIPT_COLLATERAL_KIND } from "../receipts/receipts.repository";
@@ -48,7 +49,7 @@ export function createLoansRepository(db: Database) {
       if (filter.status) conditions.push(eq(loans.status, filter.status));
       if (filter.after) {
         const [offeredAt, id] = filter.after;
-        conditions.push(or(gt(loans.offeredAt, offeredAt), and(eq(loans.offeredAt, offeredAt), gt(loans.id, id)))!);
+        conditions.push(after(loans.offeredAt, loans.id, [offeredAt, id]));
       }
       return db
         .select()
@@ -63,7 +64,7 @@ export function createLoansRepository(db: Database) {
       if (filter.financier) conditions.push(eq(loans.financier, filter.financier));
       if (filter.after) {
         const [maturity, id] = filter.after;
-        conditions.push(or(gt(loans.maturity, maturity), and(eq(loans.maturity, maturity), gt(loans.id, id)))!);
+        conditions.push(after(loans.maturity, loans.id, [maturity, id]));
       }
       return db
         .select()
@@ -77,7 +78,7 @@ export function createLoansRepository(db: Database) {
       if (filter.after) {
         const [block, logIndex] = filter.after;
         conditions.push(
-          or(gt(loanEvents.blockNumber, block), and(eq(loanEvents.blockNumber, block), gt(loanEvents.logIndex, logIndex)))!,
+          after(loanEvents.blockNumber, loanEvents.logIndex, [block, logIndex]),
         );
       }
       return db

@@ -1,4 +1,5 @@
-import { and, asc, eq, gt, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, eq, gt, sql, type SQL } from "drizzle-orm";
+import { after } from "../http/keyset";
 import type { Database } from "../../shared/db/client";
 import { rowJson } from "../../shared/db/row-json";
 import { receiptEvents, warehouseReceipts, type BatchStatus, type LoanStatus } from "../../shared/db/schema";
@@ -173,7 +174,7 @@ export function createReceiptsRepository(db: Database) {
       if (filter.after) {
         const [block, logIndex] = filter.after;
         conditions.push(
-          or(gt(receiptEvents.blockNumber, block), and(eq(receiptEvents.blockNumber, block), gt(receiptEvents.logIndex, logIndex)))!,
+          after(receiptEvents.blockNumber, receiptEvents.logIndex, [block, logIndex]),
         );
       }
       return db
