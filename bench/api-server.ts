@@ -17,7 +17,11 @@ export type ServeSpec = BenchDatabase["location"];
 /** Child process mode: serve the API over the database in `spec` and print the port. */
 async function serve(spec: ServeSpec): Promise<void> {
   const database = await openDatabase(spec);
-  const { app } = createApp({ db: database.db, logger: createLogger("api", "warn") });
+  const { app } = createApp({
+    db: database.db,
+    logger: createLogger("api", "warn"),
+    checkpointWatch: await database.watchCheckpoint(),
+  });
   const server = await listen(app, "127.0.0.1", 0);
   console.log(`LISTENING ${(server.address() as { port: number }).port}`);
   // Requests autocannon left in flight may still be running: leave without waiting for them.

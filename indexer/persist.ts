@@ -1,6 +1,7 @@
 import { getTableColumns, sql, type SQL } from "drizzle-orm";
 import type { PgColumn, PgTable } from "drizzle-orm/pg-core";
 import type { Executor } from "../shared/db/client";
+import { announceCheckpointMove } from "../shared/db/checkpoint-watch";
 import {
   anchors, indexedBlocks, indexerCheckpoints, lineageEdges, loanEvents, receiptEvents, traceEvents, undoLog,
 } from "../shared/db/schema";
@@ -97,6 +98,7 @@ export async function saveCheckpoint(tx: Executor, checkpoint: Checkpoint): Prom
     .insert(indexerCheckpoints)
     .values(values)
     .onConflictDoUpdate({ target: indexerCheckpoints.id, set: replaceAllColumns(indexerCheckpoints) });
+  await announceCheckpointMove(tx);
 }
 
 /** Writes one block range's rows, its recent block hashes and the new checkpoint, all or nothing. */

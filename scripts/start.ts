@@ -148,9 +148,12 @@ async function main() {
       await indexing;
     });
 
+    const checkpointWatch = await database.watchCheckpoint();
+    stops.push(() => checkpointWatch.close());
     const { app } = createApp({
       db: database.db,
       logger: createLogger("api", config.LOG_LEVEL),
+      checkpointWatch,
       rpc,
       confirmations: config.CONFIRMATIONS,
       readyMaxLagBlocks: config.READY_MAX_LAG_BLOCKS,

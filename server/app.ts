@@ -1,5 +1,6 @@
 import express, { type Express } from "express";
 import type { Database } from "../shared/db/client";
+import type { CheckpointWatch } from "../shared/db/checkpoint-watch";
 import type { RpcClient } from "../shared/chain/rpc";
 import type { Logger } from "../shared/logger";
 import { RouteTable } from "./http/route";
@@ -38,6 +39,8 @@ import { healthRoutes } from "./health/health.routes";
 export interface AppOptions {
   db: Database;
   logger: Logger;
+  /** The indexer's checkpoint announcements; without it, caches read the checkpoint per request. */
+  checkpointWatch?: CheckpointWatch;
   /** Used by /readyz to measure the indexer's lag; without it the last head the indexer saw is used. */
   rpc?: RpcClient;
   confirmations?: number;
@@ -67,7 +70,7 @@ export function createApp(options: AppOptions): { app: Express; routes: RouteTab
   anchorRoutes(routes, createAnchorsService(createAnchorsRepository(db), membersRepository));
   receiptRoutes(
     routes,
-    createReceiptsService(createReceiptsRepository(db), membersRepository, createIndexedCache(db, VERIFICATION_CACHE_ENTRIES)),
+    createReceiptsService(createReceiptsRepository(db), membersRepository, createIndexedCache(db, VERIFICATION_CACHE_ENTRIES, options.checkpointWatch)),
   );
   loanRoutes(routes, createLoansService(createLoansRepository(db), membersRepository));
 

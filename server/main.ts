@@ -13,6 +13,7 @@ async function main() {
   const { app } = createApp({
     db: database.db,
     logger,
+    checkpointWatch: await database.watchCheckpoint(),
     rpc: config.RPC_URL ? new RpcClient(config.RPC_URL, config.RPC_TIMEOUT_MS) : undefined,
     confirmations: config.CONFIRMATIONS,
     readyMaxLagBlocks: config.READY_MAX_LAG_BLOCKS,

@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import type { Executor } from "./client";
+import { announceCheckpointMove } from "./checkpoint-watch";
 
 /** Every table of the read model; all of it can be rebuilt from the chain. */
 export const READ_MODEL_TABLES = [
@@ -21,4 +22,6 @@ export const READ_MODEL_TABLES = [
 /** Empties the read model, e.g. when the embedded chain starts from genesis again. */
 export async function resetReadModel(db: Executor): Promise<void> {
   await db.execute(sql.raw(`TRUNCATE ${READ_MODEL_TABLES.join(", ")}`));
+  // The checkpoint is gone: whatever readers cached for it is too.
+  await announceCheckpointMove(db);
 }
