@@ -16,6 +16,7 @@ import { ethers } from "hardhat";
 import { connectContracts } from "../shared/chain/contracts";
 import { deployContracts } from "../shared/chain/deploy";
 import { financeRows } from "./gas-finance";
+import { receivableRows } from "./gas-receivables";
 import { gasOf, type Row } from "./gas-support";
 
 const Role = { ENTERPRISE: 1, WAREHOUSE: 2, LOGISTICS: 4, INSPECTOR: 32, REGULATOR: 64 } as const;
@@ -216,6 +217,7 @@ async function main(): Promise<void> {
 
   // ---- warehouse receipts and pledges (bench/gas-finance.ts) ----------------------------------
   rows.push(...(await financeRows(contracts)));
+  rows.push(...(await receivableRows(contracts))); // confirmed receivables (bench/gas-receivables.ts)
 
   printTable(rows);
   const failed = rows.filter((r) => r.target !== undefined && BigInt(r.gas) > BigInt(r.target));
