@@ -163,7 +163,7 @@ async function main() {
 
     let demo: DemoResult | undefined;
     if (chain.fresh && chain.demoSigners && !values["no-demo"]) {
-      logger.info("Loading the demo story (Yantai apples to juice for export; steel to brake assemblies)...");
+      logger.info("Loading the demo story (Yantai apples to juice for export; steel to brake assemblies; receipts and pledges)...");
       demo = await loadDemoScenario(chain.deployment, chain.demoSigners);
       const head = await rpc.blockNumber();
       while (indexer.status().checkpoint < head - config.CONFIRMATIONS) await new Promise((r) => setTimeout(r, 100));
@@ -192,6 +192,8 @@ function printBanner(config: AppConfig, chain: ChainSetup, databaseKind: string,
     `  Chain      ${chain.url} (${chain.description})`,
     `  Contracts  MemberRegistry ${chain.deployment.contracts.MemberRegistry}`,
     `             ProvenanceLedger ${chain.deployment.contracts.ProvenanceLedger}`,
+    `             WarehouseReceipt ${chain.deployment.contracts.WarehouseReceipt}`,
+    `             LienRegistry ${chain.deployment.contracts.LienRegistry}`,
     `  Database   ${database}`,
     `  Deployment ${path.resolve(config.deploymentsFile)}`,
   ];
@@ -203,6 +205,9 @@ function printBanner(config: AppConfig, chain: ChainSetup, databaseKind: string,
       `  curl ${api}/api/v1/batches/${demo.batches.applesA}/trace?direction=forward     # everything made from apple lot A`,
       `  curl ${api}/api/v1/batches/${demo.batches.applesC}/events                      # the recalled lot`,
       `  curl ${api}/api/v1/batches/${demo.batches.brakes}/trace?direction=backward     # brake assembly back to the steel coil`,
+      `  curl ${api}/api/v1/receipts/${demo.finance.receipts.discs}/verification          # a bank's check of a warehouse receipt`,
+      `  curl ${api}/api/v1/receipts/${demo.finance.receipts.recalledApples}/verification          # not eligible: the apples were recalled`,
+      `  curl ${api}/api/v1/loans/${demo.finance.loans.apples}/events   # a pledge: offer, margin call, repayments, release`,
     );
   }
   lines.push("", "Press Ctrl-C to stop.", "");
