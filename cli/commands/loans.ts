@@ -76,11 +76,9 @@ function termsFromEvent(args: Result): LoanTerms {
 export async function loanTermsOf(chain: ChainContext, loanId: string): Promise<LoanTerms> {
   const liens = chain.contracts.liens;
   const registry = chain.deployment.contracts.LienRegistry;
-  const logs = await chain.provider.getLogs({
+  const logs = await findLogsBackwards(chain, {
     address: registry,
     topics: [liens.interface.getEvent("PledgeOffered").topicHash, loanId],
-    fromBlock: chain.deployment.startBlock,
-    toBlock: "latest",
   });
   for (const log of logs) {
     const offered = liens.interface.parseLog(log);
@@ -90,6 +88,22 @@ export async function loanTermsOf(chain: ChainContext, loanId: string): Promise<
   }
   if (logs.length > 0) throw new CliError(`the PledgeOffered event of loan ${loanId} does not hash back to that id`);
   throw new CliError(`no pledge was offered as loan ${loanId} on the lien registry ${registry} (searched from block ${chain.deployment.startBlock})`);
+}
+
+/** Blocks per eth_getLogs call: public nodes commonly refuse wider ranges. */
+const LOG_WINDOW = 5_000;
+
+/**
+ * The logs matching `filter`, searched from the newest block back to the deployment, a window at a
+ * time, stopping at the first window that has any: a loan's offer is one event, usually recent.
+ */
+async function findLogsBackwards(chain: ChainContext, filter: { address: string; topics: string[] }) {
+  const start = chain.deployment.startBlock;
+  for (let to = await chain.provider.getBlockNumber(); to >= start; to -= LOG_WINDOW) {
+    const logs = await chain.provider.getLogs({ ...filter, fromBlock: Math.max(start, to - LOG_WINDOW + 1), toBlock: to });
+    if (logs.length > 0) return logs;
+  }
+  return [];
 }
 
 const isWarehouseReceipt = (chain: ChainContext, terms: LoanTerms) =>
