@@ -99,46 +99,71 @@ interface IReceivables is ICollateral {
         uint64 receivableId;
     }
 
+    /// @notice No receivable has this id.
     error UnknownReceivable(uint256 receivableId);
+    /// @notice The debtor is the creditor itself.
     error InvalidDebtor(address debtor);
+    /// @notice An amount (face value, payment, earmark, sale) of zero.
     error ZeroAmount();
+    /// @notice Not an ISO 4217 alphabetic code (three ASCII capital letters).
     error InvalidCurrency(bytes3 currency);
+    /// @notice The due date is not in the future.
     error InvalidDueDate(uint64 dueDate);
+    /// @notice Every receivable must name its invoice.
     error ZeroInvoiceHash();
     /// @notice The invoice already backs receivable `existingId` (perhaps cancelled or rejected).
     error InvoiceAlreadyUsed(bytes32 invoiceHash, uint256 existingId);
+    /// @notice Only the debtor may do this.
     error NotDebtor(uint256 receivableId, address caller, address debtor);
     /// @notice The caller is not the creditor of the unconfirmed receivable (who holds its whole amount).
     error NotCreditor(uint256 receivableId, address caller);
     /// @notice {registerConfirmed} was sent by someone else than the registration's creditor.
     error NotRegistrant(address caller, address creditor);
+    /// @notice The signature is not the debtor's over these registration terms.
     error InvalidDebtorSignature(address debtor);
+    /// @notice The receivable's status does not allow this.
     error InvalidStatus(uint256 receivableId, ReceivableStatus status);
+    /// @notice The debtor disputes the receivable: nothing moves, is pledged, sold or settled.
     error ReceivableIsDisputed(uint256 receivableId);
+    /// @notice There is no dispute to resolve.
     error ReceivableNotDisputed(uint256 receivableId);
+    /// @notice A regulator froze the receivable.
     error ReceivableIsFrozen(uint256 receivableId);
+    /// @notice The receivable is not frozen.
     error ReceivableNotFrozen(uint256 receivableId);
     /// @notice A payment was recorded: nothing moves, is earmarked, pledged or sold any more.
     error ReceivableInSettlement(uint256 receivableId, uint96 paid);
+    /// @notice The recipient is not an active member.
     error TransferToNonMember(address to);
     /// @notice The transfer would take `holder` below its earmarked amount.
     error AmountEarmarked(uint256 receivableId, address holder, uint256 earmarked);
+    /// @notice `requested` is more than the holder's balance less its earmarked amount.
     error InsufficientFreeAmount(uint256 receivableId, address holder, uint256 requested, uint256 free);
+    /// @notice No live lot has this id (never earmarked, released or seized).
     error UnknownLot(uint256 lotId);
+    /// @notice Only the lot's holder may free it.
     error NotLotHolder(uint256 lotId, address caller, address holder);
+    /// @notice The lot is under a lien.
     error LotAlreadyPledged(uint256 lotId);
+    /// @notice The lot is not under a lien.
     error LotNotPledged(uint256 lotId);
     /// @notice `amount` is not strictly between 0 and the lot's amount.
     error InvalidLotAmount(uint256 lotId, uint256 amount);
+    /// @notice No open sale offer has this id (never made, accepted or withdrawn).
     error UnknownSale(uint256 saleId);
+    /// @notice Only the seller may withdraw the offer.
     error NotSeller(uint256 saleId, address caller);
+    /// @notice Only the financier the offer names may accept it.
     error NotSaleFinancier(uint256 saleId, address caller);
     /// @notice The price must be above 0 and at most the amount (a sale at a discount or at par).
     error InvalidPrice(uint256 amount, uint256 price);
+    /// @notice A holder cannot sell to itself.
     error InvalidFinancier(address financier);
     /// @notice The caller is neither the debtor nor its appointed payment agent.
     error NotPayer(uint256 receivableId, address caller);
+    /// @notice The payment is more than the face value not yet paid.
     error PaymentExceedsOutstanding(uint256 receivableId, uint96 amount, uint96 outstanding);
+    /// @notice No payment recorded yet: there is nothing to settle.
     error NothingPaid(uint256 receivableId);
 
     /// @notice A creditor registered a receivable; its whole face value is minted to the creditor.
@@ -153,15 +178,25 @@ interface IReceivables is ICollateral {
         bytes32 invoiceHash,
         bytes32 documentHash
     );
+    /// @notice The debtor confirmed it owes the receivable; it can now move.
     event ReceivableConfirmed(uint256 indexed receivableId, address indexed debtor);
+    /// @notice The creditor withdrew the unconfirmed receivable; its amount was burned.
     event ReceivableCancelled(uint256 indexed receivableId, address indexed creditor, bytes32 reasonHash);
+    /// @notice The debtor refused the unconfirmed receivable; its amount was burned.
     event ReceivableRejected(uint256 indexed receivableId, address indexed debtor, bytes32 reasonHash);
+    /// @notice The debtor disputes the receivable.
     event ReceivableDisputed(uint256 indexed receivableId, address indexed debtor, bytes32 reasonHash);
+    /// @notice The debtor withdrew its dispute.
     event DisputeResolved(uint256 indexed receivableId, address indexed debtor, bytes32 reasonHash);
+    /// @notice A regulator froze the receivable.
     event ReceivableFrozen(uint256 indexed receivableId, address indexed regulator, bytes32 reasonHash);
+    /// @notice A regulator lifted the freeze.
     event ReceivableUnfrozen(uint256 indexed receivableId, address indexed regulator, bytes32 reasonHash);
+    /// @notice The debtor named the bank that may record payments for it (zero: none).
     event PaymentAgentAppointed(uint256 indexed receivableId, address indexed debtor, address indexed agent);
+    /// @notice `amount` of the holder's free amount is now lot `lotId`, pledgeable through the lien registry.
     event LotEarmarked(uint256 indexed lotId, uint256 indexed receivableId, address indexed holder, uint96 amount);
+    /// @notice The lien registry locked (pledged) or unlocked the lot.
     event LotPledgeStatusChanged(uint256 indexed lotId, uint256 indexed receivableId, bool pledged);
     /// @notice Part of a pledged lot was released by the lien registry: `amount` is free again.
     event LotReduced(uint256 indexed lotId, uint256 indexed receivableId, uint96 amount, uint96 remaining);
@@ -171,6 +206,7 @@ interface IReceivables is ICollateral {
     event LotSeized(
         uint256 indexed lotId, uint256 indexed receivableId, address indexed holder, address to, uint96 amount
     );
+    /// @notice A holder offered `amount` to `financier` for `price` (minor units of the receivable's currency).
     event SaleOffered(
         uint256 indexed saleId,
         uint256 indexed receivableId,
@@ -179,7 +215,9 @@ interface IReceivables is ICollateral {
         uint96 amount,
         uint96 price
     );
+    /// @notice The seller withdrew its sale offer.
     event SaleWithdrawn(uint256 indexed saleId, uint256 indexed receivableId, address indexed seller);
+    /// @notice The financier accepted: `amount` moved from the seller to it for `price`.
     event ReceivableSold(
         uint256 indexed saleId,
         uint256 indexed receivableId,
@@ -188,6 +226,7 @@ interface IReceivables is ICollateral {
         uint96 amount,
         uint96 price
     );
+    /// @notice `payer` (the debtor or its agent) recorded a payment; `paidTotal` is the sum paid so far.
     event PaymentRecorded(
         uint256 indexed receivableId, address indexed payer, uint96 amount, uint96 paidTotal, bytes32 referenceHash
     );
@@ -198,6 +237,7 @@ interface IReceivables is ICollateral {
     );
     /// @notice `holder` was settled in full and its balance burned.
     event HolderClosed(uint256 indexed receivableId, address indexed holder);
+    /// @notice Every holder was settled in full and closed: status Settled.
     event ReceivableSettled(uint256 indexed receivableId);
 
     /// @notice Registers a receivable against `debtor`; the caller is the creditor and receives the

@@ -57,6 +57,8 @@ contract Receivables is IReceivables, ERC1155, EIP712, Multicall {
     /// @dev Set while an internal move ({seize}) runs whose checks differ from a transfer's (EIP-1153).
     bool private transient _seizing;
 
+    /// @dev Per receivable, one slot: the sum of every holder's settled amount and the face value burned
+    /// by closing holders (status Settled when it reaches the face value).
     struct Totals {
         uint128 settled;
         uint128 closed;
@@ -70,6 +72,7 @@ contract Receivables is IReceivables, ERC1155, EIP712, Multicall {
         lienRegistry = lienRegistry_;
     }
 
+    /// @dev The {ICollateral} functions that change state answer the lien registry only.
     modifier onlyLienRegistry() {
         if (msg.sender != lienRegistry) revert NotLienRegistry(msg.sender);
         _;
