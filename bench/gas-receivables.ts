@@ -8,6 +8,7 @@
  */
 import { ethers, network } from "hardhat";
 import type { LedgerContracts } from "../shared/chain/contracts";
+import { REGISTRATION_TYPES, registrationDomain } from "../shared/chain/receivable-registration";
 import type { Receivables } from "../typechain-types";
 import { gasOf, type Row } from "./gas-support";
 
@@ -15,20 +16,6 @@ const Role = { ENTERPRISE: 1, FINANCIER: 8 } as const;
 const CNY = ethers.hexlify(ethers.toUtf8Bytes("CNY"));
 const DAY = 86_400;
 const FACE = 100_000_000n; // 1,000,000.00 CNY
-
-const REGISTRATION_TYPES = {
-  Registration: [
-    { name: "creditor", type: "address" },
-    { name: "debtor", type: "address" },
-    { name: "faceValue", type: "uint96" },
-    { name: "currency", type: "bytes3" },
-    { name: "dueDate", type: "uint64" },
-    { name: "graceSeconds", type: "uint32" },
-    { name: "invoiceHash", type: "bytes32" },
-    { name: "documentHash", type: "bytes32" },
-    { name: "salt", type: "bytes32" },
-  ],
-};
 
 const fmt = (n: bigint): string => Number(n).toLocaleString("en-US");
 
@@ -82,7 +69,7 @@ export async function receivableRows({ registry, liens }: LedgerContracts): Prom
   });
 
   const { chainId } = await ethers.provider.getNetwork();
-  const domain = { name: "TraceFin Receivables", version: "1", chainId, verifyingContract: await receivables.getAddress() };
+  const domain = registrationDomain(chainId, await receivables.getAddress());
   const registration = {
     creditor: creditor.address,
     debtor: debtor.address,

@@ -3,6 +3,7 @@ import { setBalance } from "@nomicfoundation/hardhat-network-helpers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import type { Signer } from "ethers";
 import { ethers } from "hardhat";
+import { REGISTRATION_TYPES, registrationDomain } from "../../shared/chain/receivable-registration";
 import type { Receivables } from "../../typechain-types";
 import type { IReceivables } from "../../typechain-types/contracts/receivables/Receivables";
 import { consortiumFixture, creditCodeHash, hashOf, loadFixture, metadataHash, metadataURI, Role, time } from "./fixtures";
@@ -21,26 +22,10 @@ export const INVOICE = hashOf("VAT invoice 3700-2025-00001234");
 export const CONTRACT_DOC = hashOf("supply contract YT-AUTO-2025-07");
 export const PAYMENT_REF = hashOf("CNAPS payment 2025-10-15 0001");
 
-/** EIP-712 typed data of a registration, as the debtor's wallet signs it; mirrors REGISTRATION_TYPEHASH. */
-export const REGISTRATION_TYPES = {
-  Registration: [
-    { name: "creditor", type: "address" },
-    { name: "debtor", type: "address" },
-    { name: "faceValue", type: "uint96" },
-    { name: "currency", type: "bytes3" },
-    { name: "dueDate", type: "uint64" },
-    { name: "graceSeconds", type: "uint32" },
-    { name: "invoiceHash", type: "bytes32" },
-    { name: "documentHash", type: "bytes32" },
-    { name: "salt", type: "bytes32" },
-  ],
-};
-
 /** The debtor's EIP-712 signature of `registration` for {registerConfirmed}. */
 export async function signRegistration(debtor: Signer, receivables: Receivables, registration: Registration): Promise<string> {
   const { chainId } = await ethers.provider.getNetwork();
-  const domain = { name: "TraceFin Receivables", version: "1", chainId, verifyingContract: await receivables.getAddress() };
-  return debtor.signTypedData(domain, REGISTRATION_TYPES, registration);
+  return debtor.signTypedData(registrationDomain(chainId, await receivables.getAddress()), REGISTRATION_TYPES, registration);
 }
 
 /** Deploys the receivables next to the contracts of `deployContracts` and registers them with the lien registry. */
