@@ -2,14 +2,11 @@
  * Gas of confirmed receivables, for bench/gas.ts: an auto maker confirms a payable to a tier-1
  * supplier, which pays its own suppliers with parts of it, earmarks and pledges a part, sells a part to
  * a bank; the auto maker pays and holders are settled in batches of 10, 50 and 200.
- * The Receivables contract is not in the production deploy yet: it is deployed here next to the
- * contracts of `deployContracts` and registered with the lien registry by the consortium admin.
  * Every measured call runs in steady state (receivable, lot and sale counters already non-zero).
  */
 import { ethers, network } from "hardhat";
 import type { LedgerContracts } from "../shared/chain/contracts";
 import { REGISTRATION_TYPES, registrationDomain } from "../shared/chain/receivable-registration";
-import type { Receivables } from "../typechain-types";
 import { gasOf, type Row } from "./gas-support";
 
 const Role = { ENTERPRISE: 1, FINANCIER: 8 } as const;
@@ -19,7 +16,7 @@ const FACE = 100_000_000n; // 1,000,000.00 CNY
 
 const fmt = (n: bigint): string => Number(n).toLocaleString("en-US");
 
-export async function receivableRows({ registry, liens }: LedgerContracts): Promise<Row[]> {
+export async function receivableRows({ registry, liens, receivables }: LedgerContracts): Promise<Row[]> {
   const signers = await ethers.getSigners();
   const admin = signers[0];
   const [creditor, debtor, tier2, tier3, bank] = signers.slice(15, 20);
@@ -37,12 +34,6 @@ export async function receivableRows({ registry, liens }: LedgerContracts): Prom
   for (const [account, roles, name] of members) {
     await (await registry.connect(admin).admit(account.address, roles, doc(`USCC ${name}`), name, "", doc(name))).wait();
   }
-  const receivables = (await (await ethers.getContractFactory("Receivables", admin)).deploy(
-    await registry.getAddress(),
-    await liens.getAddress(),
-  )) as unknown as Receivables;
-  await receivables.waitForDeployment();
-  await (await liens.connect(admin).registerCollateralModule(await receivables.getAddress())).wait();
 
   let invoices = 0;
   const args = async (face: bigint = FACE) =>

@@ -1,4 +1,4 @@
-import type { LienRegistry, MemberRegistry, ProvenanceLedger, WarehouseReceipt } from "../typechain-types";
+import type { LienRegistry, MemberRegistry, ProvenanceLedger, Receivables, WarehouseReceipt } from "../typechain-types";
 import type { ContractName } from "../shared/chain/contracts";
 import { formatGtin, formatUnit } from "../shared/trade-codes";
 import type { TraceEventType } from "../shared/db/schema";
@@ -7,6 +7,7 @@ import {
 } from "./handler-support";
 import { lienHandlers } from "./lien-handlers";
 import { receiptHandlers } from "./receipt-handlers";
+import { receivableHandlers } from "./receivable-handlers";
 import type { BatchRow } from "./working-set";
 
 /** Exhaustive: an event added to a contract without a handler here is a type error. */
@@ -15,6 +16,7 @@ type HandlerMap = {
   ProvenanceLedger: Record<EventNames<ProvenanceLedger>, EventHandler>;
   WarehouseReceipt: Record<EventNames<WarehouseReceipt>, EventHandler>;
   LienRegistry: Record<EventNames<LienRegistry>, EventHandler>;
+  Receivables: Record<EventNames<Receivables>, EventHandler>;
 };
 
 const batchKey = (value: unknown) => String(value as bigint);
@@ -356,6 +358,7 @@ export const handlers: HandlerMap = {
   },
   WarehouseReceipt: receiptHandlers,
   LienRegistry: lienHandlers,
+  Receivables: receivableHandlers,
 };
 
 export function handlerFor(contract: ContractName, name: string): EventHandler {

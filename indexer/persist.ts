@@ -3,7 +3,8 @@ import type { PgColumn, PgTable } from "drizzle-orm/pg-core";
 import type { Executor } from "../shared/db/client";
 import { announceCheckpointMove } from "../shared/db/checkpoint-watch";
 import {
-  anchors, indexedBlocks, indexerCheckpoints, lineageEdges, loanEvents, receiptEvents, traceEvents, undoLog,
+  anchors, indexedBlocks, indexerCheckpoints, lineageEdges, loanEvents, receivableEvents, receiptEvents, traceEvents,
+  undoLog,
 } from "../shared/db/schema";
 import { stateKeyColumns, stateTables, type StateTable, type WorkingSet } from "./working-set";
 import type { RpcBlock } from "../shared/chain/rpc";
@@ -114,6 +115,7 @@ export async function persistRange(
   await appendRows(tx, anchors, set.anchors);
   await appendRows(tx, receiptEvents, set.receiptEvents);
   await appendRows(tx, loanEvents, set.loanEvents);
+  await appendRows(tx, receivableEvents, set.receivableEvents);
   await appendRows(tx, undoLog, set.undo as never);
   const blockRows = blocks.map((b) => ({ number: b.number, hash: b.hash, parentHash: b.parentHash }));
   const onConflict = replaceOnConflict(indexedBlocks, indexedBlocks.number);

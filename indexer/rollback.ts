@@ -1,6 +1,8 @@
 import { desc, eq, gt, lte } from "drizzle-orm";
 import type { Executor } from "../shared/db/client";
-import { anchors, indexedBlocks, lineageEdges, loanEvents, receiptEvents, traceEvents, undoLog } from "../shared/db/schema";
+import {
+  anchors, indexedBlocks, lineageEdges, loanEvents, receivableEvents, receiptEvents, traceEvents, undoLog,
+} from "../shared/db/schema";
 import { numericKeyTables, stateKeyColumns, stateTables, type StateTable } from "./working-set";
 import { replaceAllColumns } from "./persist";
 
@@ -31,6 +33,7 @@ export async function rollbackAbove(tx: Executor, ancestor: number): Promise<{ u
   await tx.delete(anchors).where(gt(anchors.blockNumber, ancestor));
   await tx.delete(receiptEvents).where(gt(receiptEvents.blockNumber, ancestor));
   await tx.delete(loanEvents).where(gt(loanEvents.blockNumber, ancestor));
+  await tx.delete(receivableEvents).where(gt(receivableEvents.blockNumber, ancestor));
   await tx.delete(indexedBlocks).where(gt(indexedBlocks.number, ancestor));
   return { undone: entries.length };
 }

@@ -1,7 +1,9 @@
 import { sql } from "drizzle-orm";
+import type { PgColumn } from "drizzle-orm/pg-core";
 import type { Executor } from "../shared/db/client";
 import {
-  anchors, batches, lineageEdges, loanEvents, loans, members, products, receiptEvents, traceEvents, warehouseReceipts,
+  anchors, batches, lineageEdges, loanEvents, loans, members, products, receivableEvents, receivableHoldings,
+  receivableLots, receivables, receivableSales, receiptEvents, traceEvents, warehouseReceipts,
 } from "../shared/db/schema";
 
 export type MemberRow = typeof members.$inferSelect;
@@ -9,6 +11,10 @@ export type ProductRow = typeof products.$inferSelect;
 export type BatchRow = typeof batches.$inferSelect;
 export type ReceiptRow = typeof warehouseReceipts.$inferSelect;
 export type LoanRow = typeof loans.$inferSelect;
+export type ReceivableRow = typeof receivables.$inferSelect;
+export type HoldingRow = typeof receivableHoldings.$inferSelect;
+export type LotRow = typeof receivableLots.$inferSelect;
+export type SaleRow = typeof receivableSales.$inferSelect;
 
 /** The state tables the handlers update, with the type of their rows. */
 export interface StateRows {
@@ -17,19 +23,38 @@ export interface StateRows {
   batches: BatchRow;
   receipts: ReceiptRow;
   loans: LoanRow;
+  receivables: ReceivableRow;
+  holdings: HoldingRow;
+  lots: LotRow;
+  sales: SaleRow;
 }
 export type StateTable = keyof StateRows;
 
-export const stateTables = { members, products, batches, receipts: warehouseReceipts, loans } as const;
-export const stateKeyColumns = {
+export const stateTables = {
+  members,
+  products,
+  batches,
+  receipts: warehouseReceipts,
+  loans,
+  receivables,
+  holdings: receivableHoldings,
+  lots: receivableLots,
+  sales: receivableSales,
+} as const;
+export const stateKeyColumns: { [T in StateTable]: PgColumn } = {
   members: members.address,
   products: products.gtin,
   batches: batches.id,
   receipts: warehouseReceipts.id,
   loans: loans.id,
-} as const;
+  receivables: receivables.id,
+  holdings: receivableHoldings.key,
+  lots: receivableLots.id,
+  sales: receivableSales.id,
+};
+const STATE_TABLES = Object.keys(stateTables) as StateTable[];
 /** Tables keyed by a number: their keys travel as strings in the working set and the undo log. */
-export const numericKeyTables: ReadonlySet<StateTable> = new Set(["batches", "receipts"]);
+export const numericKeyTables: ReadonlySet<StateTable> = new Set(["batches", "receipts", "receivables", "lots", "sales"]);
 
 export interface UndoEntry {
   blockNumber: number;
@@ -39,16 +64,14 @@ export interface UndoEntry {
 }
 
 /** Keys of state rows that a range of events reads, loaded in one query per table before handling. */
-export interface Touches {
-  members: Set<string>;
-  batches: Set<number>;
-  receipts: Set<number>;
-  loans: Set<string>;
-}
+export type Touches = { [T in StateTable]: Set<string | number> };
 
 export function emptyTouches(): Touches {
-  return { members: new Set(), batches: new Set(), receipts: new Set(), loans: new Set() };
+  return Object.fromEntries(STATE_TABLES.map((table) => [table, new Set()])) as Touches;
 }
+
+/** The key of a receivable holding row. */
+export const holdingKey = (receivableId: number, holder: string) => `${receivableId}:${holder}`;
 
 /**
  * The rows one block range reads and writes, kept in memory while its events are handled and then
@@ -56,20 +79,10 @@ export function emptyTouches(): Touches {
  * row had before the block first changed it: replaying those images backwards undoes the blocks.
  */
 export class WorkingSet {
-  private readonly rows: { [T in StateTable]: Map<string, StateRows[T]> } = {
-    members: new Map(),
-    products: new Map(),
-    batches: new Map(),
-    receipts: new Map(),
-    loans: new Map(),
+  private readonly rows = Object.fromEntries(STATE_TABLES.map((table) => [table, new Map()])) as {
+    [T in StateTable]: Map<string, StateRows[T]>;
   };
-  readonly dirty: { [T in StateTable]: Set<string> } = {
-    members: new Set(),
-    products: new Set(),
-    batches: new Set(),
-    receipts: new Set(),
-    loans: new Set(),
-  };
+  readonly dirty = Object.fromEntries(STATE_TABLES.map((table) => [table, new Set()])) as { [T in StateTable]: Set<string> };
   readonly undo: UndoEntry[] = [];
   private readonly undoRecorded = new Set<string>();
   readonly traceEvents: (typeof traceEvents.$inferInsert)[] = [];
@@ -77,35 +90,30 @@ export class WorkingSet {
   readonly anchors: (typeof anchors.$inferInsert)[] = [];
   readonly receiptEvents: (typeof receiptEvents.$inferInsert)[] = [];
   readonly loanEvents: (typeof loanEvents.$inferInsert)[] = [];
+  readonly receivableEvents: (typeof receivableEvents.$inferInsert)[] = [];
 
   /** @param undoFromBlock blocks at or above it are inside the reorg window and get undo images. */
   constructor(private readonly undoFromBlock: number) {}
 
   /** One query per table, binding the keys as one array: IN (...) would bind a parameter per key. */
   async load(executor: Executor, touches: Touches): Promise<void> {
-    if (touches.members.size > 0) {
-      const keys = sql.param([...touches.members]);
-      const found = await executor.select().from(members).where(sql`${members.address} = ANY(${keys}::text[])`);
-      for (const row of found) this.rows.members.set(row.address, row);
-    }
-    if (touches.batches.size > 0) {
-      const keys = sql.param([...touches.batches]);
-      const found = await executor.select().from(batches).where(sql`${batches.id} = ANY(${keys}::bigint[])`);
-      for (const row of found) this.rows.batches.set(String(row.id), row);
-    }
-    if (touches.receipts.size > 0) {
-      const keys = sql.param([...touches.receipts]);
+    for (const table of STATE_TABLES) {
+      if (touches[table].size === 0) continue;
+      const keyColumn = stateKeyColumns[table];
+      const keys = sql.param([...touches[table]].map(String));
+      const cast = sql.raw(numericKeyTables.has(table) ? "bigint[]" : "text[]");
       const found = await executor
         .select()
-        .from(warehouseReceipts)
-        .where(sql`${warehouseReceipts.id} = ANY(${keys}::bigint[])`);
-      for (const row of found) this.rows.receipts.set(String(row.id), row);
+        .from(stateTables[table] as typeof members)
+        .where(sql`${keyColumn} = ANY(${keys}::${cast})`);
+      const property = KEY_PROPERTIES[table];
+      for (const row of found) this.rows[table].set(String((row as Record<string, unknown>)[property]), row as never);
     }
-    if (touches.loans.size > 0) {
-      const keys = sql.param([...touches.loans]);
-      const found = await executor.select().from(loans).where(sql`${loans.id} = ANY(${keys}::text[])`);
-      for (const row of found) this.rows.loans.set(row.id, row);
-    }
+  }
+
+  /** The row, or undefined when neither the database nor this range has it (yet). */
+  find<T extends StateTable>(table: T, key: string): StateRows[T] | undefined {
+    return this.rows[table].get(key) as StateRows[T] | undefined;
   }
 
   get<T extends StateTable>(table: T, key: string): StateRows[T] {
@@ -145,7 +153,17 @@ export class WorkingSet {
       this.lineageEdges.length +
       this.anchors.length +
       this.receiptEvents.length +
-      this.loanEvents.length
+      this.loanEvents.length +
+      this.receivableEvents.length
     );
   }
 }
+
+/** The row property holding each table's key (the Drizzle name of its key column). */
+const KEY_PROPERTIES = Object.fromEntries(
+  STATE_TABLES.map((table) => {
+    const entry = Object.entries(stateTables[table]).find(([, value]) => value === stateKeyColumns[table]);
+    if (!entry) throw new Error(`No key property for ${table}`);
+    return [table, entry[0]];
+  }),
+) as Record<StateTable, string>;

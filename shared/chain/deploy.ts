@@ -3,6 +3,7 @@ import {
   LienRegistry__factory,
   MemberRegistry__factory,
   ProvenanceLedger__factory,
+  Receivables__factory,
   WarehouseReceipt__factory,
 } from "../../typechain-types";
 import type { Deployment } from "./deployments";
@@ -12,9 +13,10 @@ import type { Deployment } from "./deployments";
  * consortium admin. Production, the demo and every test deploy through this one routine.
  *
  * The ledger and the lien registry must know the warehouse-receipt contract, which itself needs
- * both of their addresses. So the four contracts are deployed at consecutive nonces of the deployer
- * (registry n, ledger n+1, lien registry n+2, receipts n+3) and the receipts' address is predicted
- * from nonce n+3 before it exists. Each transaction carries its nonce explicitly, so another
+ * both of their addresses, and the lien registry accepts the receivables as collateral from the start.
+ * So the five contracts are deployed at consecutive nonces of the deployer (registry n, ledger n+1,
+ * lien registry n+2, receipts n+3, receivables n+4) and the addresses of the last two are predicted
+ * before they exist. Each transaction carries its nonce explicitly, so another
  * transaction of the deployer slipping in between makes the check at the end fail loudly instead of
  * binding the ledger to someone else's address.
  */
@@ -23,13 +25,14 @@ export async function deployContracts(deployer: Signer, admin?: string): Promise
   const provider = deployer.provider!;
   const nonce = await provider.getTransactionCount(deployerAddress, "pending");
   const predictedReceipts = getCreateAddress({ from: deployerAddress, nonce: nonce + 3 });
+  const predictedReceivables = getCreateAddress({ from: deployerAddress, nonce: nonce + 4 });
 
   const registry = await new MemberRegistry__factory(deployer).deploy(admin ?? deployerAddress, { nonce });
   const registryAddress = await registry.getAddress();
   const ledger = await new ProvenanceLedger__factory(deployer).deploy(registryAddress, predictedReceipts, {
     nonce: nonce + 1,
   });
-  const liens = await new LienRegistry__factory(deployer).deploy(registryAddress, [predictedReceipts], {
+  const liens = await new LienRegistry__factory(deployer).deploy(registryAddress, [predictedReceipts, predictedReceivables], {
     nonce: nonce + 2,
   });
   const receipts = await new WarehouseReceipt__factory(deployer).deploy(
@@ -38,18 +41,25 @@ export async function deployContracts(deployer: Signer, admin?: string): Promise
     await liens.getAddress(),
     { nonce: nonce + 3 },
   );
+  const receivables = await new Receivables__factory(deployer).deploy(registryAddress, await liens.getAddress(), {
+    nonce: nonce + 4,
+  });
 
-  const [registryReceipt, , , receiptsReceipt] = await Promise.all(
-    [registry, ledger, liens, receipts].map((contract) => contract.deploymentTransaction()!.wait()),
+  const [registryReceipt, , , receiptsReceipt, receivablesReceipt] = await Promise.all(
+    [registry, ledger, liens, receipts, receivables].map((contract) => contract.deploymentTransaction()!.wait()),
   );
-  // The address the node actually created, not the one ethers derives from the nonce we asked for.
-  const receiptsAddress = receiptsReceipt?.contractAddress;
-  if (!receiptsAddress || getAddress(receiptsAddress) !== predictedReceipts) {
-    throw new Error(
-      `WarehouseReceipt was deployed at ${receiptsAddress ?? "no address"}, not at ${predictedReceipts} as the ledger ` +
-        `and the lien registry were told: another transaction of ${deployerAddress} took one of the nonces ` +
-        `${nonce}-${nonce + 3}. Deploy again from an account nothing else sends from.`,
-    );
+  // The addresses the node actually created, not the ones ethers derives from the nonces we asked for.
+  for (const [name, created, predicted] of [
+    ["WarehouseReceipt", receiptsReceipt?.contractAddress, predictedReceipts],
+    ["Receivables", receivablesReceipt?.contractAddress, predictedReceivables],
+  ] as const) {
+    if (!created || getAddress(created) !== predicted) {
+      throw new Error(
+        `${name} was deployed at ${created ?? "no address"}, not at ${predicted} as the contracts before it ` +
+          `were told: another transaction of ${deployerAddress} took one of the nonces ${nonce}-${nonce + 4}. ` +
+          `Deploy again from an account nothing else sends from.`,
+      );
+    }
   }
 
   const network = await provider.getNetwork();
@@ -63,6 +73,7 @@ export async function deployContracts(deployer: Signer, admin?: string): Promise
       ProvenanceLedger: await ledger.getAddress(),
       LienRegistry: await liens.getAddress(),
       WarehouseReceipt: predictedReceipts,
+      Receivables: predictedReceivables,
     },
   };
 }

@@ -307,6 +307,146 @@ export const loanEvents = pgTable(
   ],
 );
 
+export const RECEIVABLE_STATUSES = ["registered", "confirmed", "cancelled", "rejected", "settled"] as const;
+export type ReceivableStatus = (typeof RECEIVABLE_STATUSES)[number];
+
+/** A receivable (an amount a debtor confirmed it owes at a date) as it stands now. */
+export const receivables = pgTable(
+  "receivables",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey(),
+    creditor: text("creditor").notNull(),
+    debtor: text("debtor").notNull(),
+    /** Integer minor units of `currency`. */
+    faceValue: uint256("face_value").notNull(),
+    currency: text("currency").notNull(),
+    dueDate: bigint("due_date", { mode: "number" }).notNull(),
+    graceSeconds: integer("grace_seconds").notNull(),
+    invoiceHash: text("invoice_hash").notNull(),
+    documentHash: text("document_hash").notNull(),
+    status: text("status", { enum: RECEIVABLE_STATUSES }).notNull(),
+    paid: uint256("paid").notNull(),
+    disputed: boolean("disputed").notNull(),
+    frozen: boolean("frozen").notNull(),
+    paymentAgent: text("payment_agent"),
+    registeredAt: bigint("registered_at", { mode: "number" }).notNull(),
+    confirmedAt: bigint("confirmed_at", { mode: "number" }),
+    createdBlock: blockNumber("created_block").notNull(),
+    createdTx: text("created_tx").notNull(),
+    updatedBlock: blockNumber("updated_block").notNull(),
+  },
+  (t) => [
+    index("receivables_creditor_idx").on(t.creditor, t.id),
+    index("receivables_debtor_idx").on(t.debtor, t.id),
+    index("receivables_status_due_idx").on(t.status, t.dueDate),
+  ],
+);
+
+/** One holder's amount of one receivable; `key` is "<receivable id>:<holder>". */
+export const receivableHoldings = pgTable(
+  "receivable_holdings",
+  {
+    key: text("key").primaryKey(),
+    receivableId: bigint("receivable_id", { mode: "number" }).notNull(),
+    holder: text("holder").notNull(),
+    /** What the holder holds now (burned when it is settled in full). */
+    amount: uint256("amount").notNull(),
+    /** Of `amount`, what sits in lots (pledgeable, not transferable). */
+    earmarked: uint256("earmarked").notNull(),
+    /** What the holder has been settled so far from the debtor's payments. */
+    settled: uint256("settled").notNull(),
+    closed: boolean("closed").notNull(),
+    updatedBlock: blockNumber("updated_block").notNull(),
+  },
+  (t) => [
+    index("receivable_holdings_holder_idx").on(t.holder, t.receivableId),
+    index("receivable_holdings_receivable_idx").on(t.receivableId),
+  ],
+);
+
+/** An earmarked amount of a holding: the instrument pledged through the lien registry. */
+export const receivableLots = pgTable(
+  "receivable_lots",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey(),
+    receivableId: bigint("receivable_id", { mode: "number" }).notNull(),
+    holder: text("holder").notNull(),
+    amount: uint256("amount").notNull(),
+    pledged: boolean("pledged").notNull(),
+    status: text("status", { enum: ["earmarked", "released", "seized"] }).notNull(),
+    createdBlock: blockNumber("created_block").notNull(),
+    updatedBlock: blockNumber("updated_block").notNull(),
+  },
+  (t) => [index("receivable_lots_receivable_idx").on(t.receivableId, t.holder)],
+);
+
+/** An offer to sell an amount to a financier at a discount, and whether it was taken. */
+export const receivableSales = pgTable(
+  "receivable_sales",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey(),
+    receivableId: bigint("receivable_id", { mode: "number" }).notNull(),
+    seller: text("seller").notNull(),
+    financier: text("financier").notNull(),
+    amount: uint256("amount").notNull(),
+    price: uint256("price").notNull(),
+    status: text("status", { enum: ["offered", "withdrawn", "sold"] }).notNull(),
+    createdBlock: blockNumber("created_block").notNull(),
+    updatedBlock: blockNumber("updated_block").notNull(),
+  },
+  (t) => [
+    index("receivable_sales_receivable_idx").on(t.receivableId),
+    index("receivable_sales_financier_idx").on(t.financier),
+  ],
+);
+
+export const RECEIVABLE_EVENT_TYPES = [
+  "registered",
+  "confirmed",
+  "cancelled",
+  "rejected",
+  "disputed",
+  "dispute_resolved",
+  "frozen",
+  "unfrozen",
+  "payment_agent_appointed",
+  "transferred",
+  "earmarked",
+  "lot_pledged",
+  "lot_unpledged",
+  "lot_reduced",
+  "lot_released",
+  "lot_seized",
+  "sale_offered",
+  "sale_withdrawn",
+  "sold",
+  "payment",
+  "holder_settled",
+  "holder_closed",
+  "settled",
+] as const;
+export type ReceivableEventType = (typeof RECEIVABLE_EVENT_TYPES)[number];
+
+/** A receivable's history; `transferred` rows (from -> to, amount) are its transfer tree. */
+export const receivableEvents = pgTable(
+  "receivable_events",
+  {
+    ...eventPosition,
+    receivableId: bigint("receivable_id", { mode: "number" }).notNull(),
+    type: text("type", { enum: RECEIVABLE_EVENT_TYPES }).notNull(),
+    actor: text("actor"),
+    counterparty: text("counterparty"),
+    amount: uint256("amount"),
+    details: jsonb("details").$type<Record<string, unknown>>().notNull(),
+  },
+  (t) => [
+    // A TransferBatch log moves several receivables: one row each.
+    primaryKey({ columns: [t.txHash, t.logIndex, t.receivableId] }),
+    index("receivable_events_receivable_idx").on(t.receivableId, t.blockNumber, t.logIndex),
+    index("receivable_events_block_idx").on(t.blockNumber),
+  ],
+);
+
 /** The indexer's progress: everything at or below `blockNumber` is in the tables above. */
 export const indexerCheckpoints = pgTable("indexer_checkpoints", {
   id: text("id").primaryKey(),

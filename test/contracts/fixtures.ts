@@ -118,7 +118,7 @@ export async function consortiumFixture() {
   const actors: Actors = { admin, orchard, juicePlant, warehouse, carrier, inspector, regulator, bank, outsider };
 
   // The same deploy routine as production and the demo.
-  const { registry, ledger, receipts, liens } = connectContracts(await deployContracts(admin), admin);
+  const { registry, ledger, receipts, liens, receivables } = connectContracts(await deployContracts(admin), admin);
 
   for (const [who, member] of Object.entries(MEMBERS)) {
     const account = actors[who as keyof typeof MEMBERS];
@@ -133,7 +133,7 @@ export async function consortiumFixture() {
         metadataHash(who),
       );
   }
-  return { registry, ledger, receipts, liens, ...actors };
+  return { registry, ledger, receipts, liens, receivables, ...actors };
 }
 
 /** The consortium with apples (orchard), juice and pomace (juice plant) registered. */

@@ -28,15 +28,6 @@ export async function signRegistration(debtor: Signer, receivables: Receivables,
   return debtor.signTypedData(registrationDomain(chainId, await receivables.getAddress()), REGISTRATION_TYPES, registration);
 }
 
-/** Deploys the receivables next to the contracts of `deployContracts` and registers them with the lien registry. */
-export async function deployReceivables(f: Awaited<ReturnType<typeof consortiumFixture>>): Promise<Receivables> {
-  const factory = await ethers.getContractFactory("Receivables", f.admin);
-  const receivables = await factory.deploy(await f.registry.getAddress(), await f.liens.getAddress());
-  await receivables.waitForDeployment();
-  await f.liens.connect(f.admin).registerCollateralModule(await receivables.getAddress());
-  return receivables;
-}
-
 /**
  * The consortium with the receivables module. Cast: the orchard (creditor, ENTERPRISE) supplies the
  * juice plant (debtor); `tier2` and `tier3` are its own suppliers (ENTERPRISE); `bank` and `secondBank`
@@ -50,7 +41,7 @@ export async function receivablesFixture() {
   await admit(secondBank.address, Role.FINANCIER, "secondBank");
   await admit(tier2.address, Role.ENTERPRISE, "tier2");
   await admit(tier3.address, Role.ENTERPRISE, "tier3");
-  const receivables = await deployReceivables(f);
+  const receivables = f.receivables;
   const now = BigInt(await time.latest());
   const dueDate = now + TERM;
   /** The orchard's registration against the juice plant; any field can be overridden. */

@@ -15,6 +15,7 @@ const deployment: Deployment = {
     ProvenanceLedger: getAddress("0x" + "bb".repeat(20)),
     WarehouseReceipt: getAddress("0x" + "cc".repeat(20)),
     LienRegistry: getAddress("0x" + "dd".repeat(20)),
+    Receivables: getAddress("0x" + "ee".repeat(20)),
   },
 };
 

@@ -1,11 +1,16 @@
-import { ethers } from "ethers";
+import { ethers, type ContractTransactionResponse } from "ethers";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { asc, eq } from "drizzle-orm";
 import { RpcClient } from "../../shared/chain/rpc";
 import { createLogger } from "../../shared/logger";
-import { batches, members, traceEvents, lineageEdges, anchors, loans, warehouseReceipts } from "../../shared/db/schema";
+import {
+  batches, members, traceEvents, lineageEdges, anchors, loans, receivableEvents, receivableHoldings, receivableLots, receivables,
+  receivableSales, warehouseReceipts,
+} from "../../shared/db/schema";
+import { connectContracts } from "../../shared/chain/contracts";
+import { encodeCurrency } from "../../shared/trade-codes";
 import { createIndexer } from "../../indexer/sync";
-import { loadDemoScenario, DEMO_MEMBERS, type DemoResult } from "../../scripts/demo/scenario";
+import { loadDemoScenario, DEMO_MEMBERS, type DemoMemberKey, type DemoResult } from "../../scripts/demo/scenario";
 import { startTestChain, type TestChain } from "../support/chain";
 import { openTestDatabase, databaseKind } from "../support/database";
 
@@ -116,6 +121,69 @@ describe(`indexer full sync on hardhat node (${databaseKind})`, () => {
         expect(await liens.lienOn(row.collateralKey)).toBe(row.status === "active" ? row.id : ethers.ZeroHash);
       }
     }
+  });
+
+  it("reproduces receivables, holdings, lots and sales exactly as the contract stores them", async () => {
+    // An auto maker owes the parts maker; the parts maker pays two suppliers with parts, earmarks a lot,
+    // sells a part to the bank; the auto maker pays half, holders are settled, then it pays the rest.
+    const as = async (key: DemoMemberKey) => connectContracts(chain.deployment, await chain.signer(DEMO_MEMBERS.findIndex((m) => m.key === key) + 1));
+    const [partsMaker, autoMaker, bank] = await Promise.all([as("partsMaker"), as("autoMaker"), as("bank")]);
+    const { members } = demo;
+    const mined = async (tx: Promise<ContractTransactionResponse>) => (await tx).wait();
+    const now = (await chain.provider.getBlock("latest"))!.timestamp;
+    await mined(
+      partsMaker.receivables.register(members.autoMaker, 1_000_000, encodeCurrency("CNY"), now + 90 * 86_400, 7 * 86_400,
+        ethers.id("VAT invoice 1"), ethers.id("supply contract")),
+    );
+    const id = Number(await chain.contracts.receivables.receivableCount());
+    await mined(autoMaker.receivables.confirm(id));
+    await mined(partsMaker.receivables.safeTransferFrom(members.partsMaker, members.steelMill, id, 300_000, "0x"));
+    await mined(partsMaker.receivables.safeTransferFrom(members.partsMaker, members.orchard, id, 100_000, "0x"));
+    await mined(partsMaker.receivables.earmark(id, 200_000));
+    await mined(partsMaker.receivables.offerSale(id, members.bank, 150_000, 140_000));
+    const saleId = 1;
+    await mined(bank.receivables.acceptSale(saleId));
+    await mined(autoMaker.receivables.recordPayment(id, 500_000, ethers.id("payment 1")));
+    const holders = [members.partsMaker, members.steelMill, members.orchard, members.bank];
+    await mined(autoMaker.receivables.settleHolders(id, holders));
+
+    await indexer().syncToHead();
+    const [row] = await database.db.select().from(receivables).where(eq(receivables.id, id));
+    const onChain = await chain.contracts.receivables.receivableOf(id);
+    expect(row).toMatchObject({ status: "confirmed", paid: onChain.paid.toString(), faceValue: "1000000", currency: "CNY", debtor: members.autoMaker.toLowerCase() });
+    const holdings = await database.db.select().from(receivableHoldings).where(eq(receivableHoldings.receivableId, id));
+    expect(holdings).toHaveLength(holders.length);
+    for (const holding of holdings) {
+      expect([holding.amount, holding.earmarked, holding.settled]).toEqual([
+        (await chain.contracts.receivables.balanceOf(holding.holder, id)).toString(),
+        (await chain.contracts.receivables.earmarkedOf(id, holding.holder)).toString(),
+        (await chain.contracts.receivables.settledOf(id, holding.holder)).toString(),
+      ]);
+    }
+    const [lot] = await database.db.select().from(receivableLots);
+    expect(lot).toMatchObject({ receivableId: id, holder: members.partsMaker.toLowerCase(), amount: "200000", status: "earmarked" });
+    const [sale] = await database.db.select().from(receivableSales);
+    expect(sale).toMatchObject({ id: saleId, status: "sold", amount: "150000", price: "140000" });
+    const tree = await database.db
+      .select()
+      .from(receivableEvents)
+      .where(eq(receivableEvents.type, "transferred"))
+      .orderBy(asc(receivableEvents.blockNumber), asc(receivableEvents.logIndex));
+    expect(tree.map((e) => [e.actor, e.counterparty, e.amount])).toEqual([
+      [members.partsMaker.toLowerCase(), members.steelMill.toLowerCase(), "300000"],
+      [members.partsMaker.toLowerCase(), members.orchard.toLowerCase(), "100000"],
+      [members.partsMaker.toLowerCase(), members.bank.toLowerCase(), "150000"],
+    ]);
+
+    // The rest is paid: every holder is settled in full and closed, and the receivable is settled.
+    await mined(autoMaker.receivables.recordPayment(id, 500_000, ethers.id("payment 2")));
+    await mined(autoMaker.receivables.settleHolders(id, holders));
+    await indexer().syncToHead();
+    const [settled] = await database.db.select().from(receivables).where(eq(receivables.id, id));
+    expect(settled.status).toBe("settled");
+    const closed = await database.db.select().from(receivableHoldings).where(eq(receivableHoldings.receivableId, id));
+    expect(closed.map((h) => [h.amount, h.closed])).toEqual(closed.map(() => ["0", true]));
+    expect(closed.reduce((sum, h) => sum + BigInt(h.settled), 0n)).toBe(1_000_000n);
   });
 
   it("yields the same tables whatever the block range, and replays change nothing", async () => {

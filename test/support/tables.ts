@@ -1,8 +1,8 @@
 import { asc } from "drizzle-orm";
 import type { Executor } from "../../shared/db/client";
 import {
-  anchors, batches, indexerCheckpoints, lineageEdges, loanEvents, loans, members, products, receiptEvents, traceEvents,
-  warehouseReceipts,
+  anchors, batches, indexerCheckpoints, lineageEdges, loanEvents, loans, members, products, receivableEvents,
+  receivableHoldings, receivableLots, receivables, receivableSales, receiptEvents, traceEvents, warehouseReceipts,
 } from "../../shared/db/schema";
 
 /**
@@ -32,6 +32,14 @@ export async function dumpTables(db: Executor) {
       .orderBy(asc(receiptEvents.blockNumber), asc(receiptEvents.logIndex), asc(receiptEvents.receiptId)),
     loans: await db.select().from(loans).orderBy(asc(loans.id)),
     loanEvents: await db.select().from(loanEvents).orderBy(asc(loanEvents.blockNumber), asc(loanEvents.logIndex)),
+    receivables: await db.select().from(receivables).orderBy(asc(receivables.id)),
+    receivableHoldings: await db.select().from(receivableHoldings).orderBy(asc(receivableHoldings.key)),
+    receivableLots: await db.select().from(receivableLots).orderBy(asc(receivableLots.id)),
+    receivableSales: await db.select().from(receivableSales).orderBy(asc(receivableSales.id)),
+    receivableEvents: await db
+      .select()
+      .from(receivableEvents)
+      .orderBy(asc(receivableEvents.blockNumber), asc(receivableEvents.logIndex), asc(receivableEvents.receivableId)),
     checkpoints: await db
       .select({
         id: indexerCheckpoints.id,
