@@ -203,8 +203,9 @@ export class TxPump {
   }
 
   /** One ledger transaction running `calls` as `from` (OpenZeppelin Multicall). */
-  multicall(from: string, calls: string[]): Promise<string> {
-    return this.send(from, encodeCall("multicall", [calls]));
+  multicall(from: string, calls: string[], to = this.deployment.contracts.ProvenanceLedger): Promise<string> {
+    // Every TraceFin contract inherits OpenZeppelin's Multicall: the same encoding serves them all.
+    return this.send(from, encodeCall("multicall", [calls]), to);
   }
 
   async wait(hash: string): Promise<Receipt> {

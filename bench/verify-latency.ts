@@ -34,8 +34,7 @@ const chunk = <T>(items: T[], size: number): T[][] =>
 
 /** Sends `calls` to `contract` in multicalls of PER_TX as `from`; resolves when all are mined. */
 async function multicallAll(pump: TxPump, from: string, to: string, calls: string[]): Promise<void> {
-  const encode = (batch: string[]) => contractInterfaces.WarehouseReceipt.encodeFunctionData("multicall", [batch]);
-  const hashes = await Promise.all(chunk(calls, PER_TX).map((batch) => pump.send(from, encode(batch), to)));
+  const hashes = await Promise.all(chunk(calls, PER_TX).map((batch) => pump.multicall(from, batch, to)));
   await pump.waitAll(hashes);
 }
 

@@ -14,11 +14,7 @@ function history(
   fields: { amount?: string; details?: Record<string, unknown> } = {},
 ): void {
   set.loanEvents.push({
-    blockNumber: at.blockNumber,
-    blockHash: at.blockHash,
-    txHash: at.txHash,
-    logIndex: at.logIndex,
-    blockTime: at.blockTime,
+    ...at,
     loanId: loan.id,
     type,
     // Only the borrower offers and withdraws; everything after the offer is the financier's act.

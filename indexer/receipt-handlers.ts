@@ -17,11 +17,7 @@ function history(
   fields: { actor?: string; counterparty?: string; quantity?: string; documentHash?: string | null; details?: Record<string, unknown> } = {},
 ): void {
   set.receiptEvents.push({
-    blockNumber: at.blockNumber,
-    blockHash: at.blockHash,
-    txHash: at.txHash,
-    logIndex: at.logIndex,
-    blockTime: at.blockTime,
+    ...at,
     receiptId,
     type,
     actor: fields.actor ?? null,

@@ -16,11 +16,7 @@ function history(
   fields: { actor?: string | null; counterparty?: string | null; amount?: string | null; details?: Record<string, unknown> } = {},
 ): void {
   set.receivableEvents.push({
-    blockNumber: at.blockNumber,
-    blockHash: at.blockHash,
-    txHash: at.txHash,
-    logIndex: at.logIndex,
-    blockTime: at.blockTime,
+    ...at,
     receivableId,
     type,
     actor: fields.actor ?? null,

@@ -147,16 +147,6 @@ export class WorkingSet {
     return [...this.dirty[table]].map((key) => this.rows[table].get(key) as StateRows[T]);
   }
 
-  get eventCount(): number {
-    return (
-      this.traceEvents.length +
-      this.lineageEdges.length +
-      this.anchors.length +
-      this.receiptEvents.length +
-      this.loanEvents.length +
-      this.receivableEvents.length
-    );
-  }
 }
 
 /** The row property holding each table's key (the Drizzle name of its key column). */

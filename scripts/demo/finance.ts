@@ -1,7 +1,6 @@
-import {
-  hexlify, randomBytes, type ContractTransactionReceipt, type ContractTransactionResponse, type Interface, type JsonRpcApiProvider,
-} from "ethers";
+import { hexlify, randomBytes, type ContractTransactionResponse, type JsonRpcApiProvider } from "ethers";
 import type { connectContracts } from "../../shared/chain/contracts";
+import { eventArgs } from "../../shared/chain/events";
 import { sha256Hex } from "../../shared/hashing";
 import { encodeCurrency } from "../../shared/trade-codes";
 import type { ILienRegistry } from "../../typechain-types";
@@ -13,15 +12,6 @@ const DAY = 86_400;
 const CNY = encodeCurrency("CNY");
 const doc = (text: string) => sha256Hex(text);
 const wait = async (tx: Promise<ContractTransactionResponse>) => (await (await tx).wait())!;
-
-/** The first `name` event of a transaction, decoded with `contract`'s ABI. */
-function eventOf(receipt: ContractTransactionReceipt, contract: { interface: Interface }, name: string) {
-  for (const log of receipt.logs) {
-    const parsed = contract.interface.parseLog(log);
-    if (parsed?.name === name) return parsed.args;
-  }
-  throw new Error(`No ${name} event in transaction ${receipt.hash}`);
-}
 
 async function chainTime(contracts: Contracts): Promise<number> {
   const block = await contracts.ledger.runner!.provider!.getBlock("latest");
@@ -60,7 +50,7 @@ export async function issueReceipt(
       location: options.location,
     }),
   );
-  const issued = eventOf(receipt, warehouse.receipts, "ReceiptIssued");
+  const issued = eventArgs(receipt, warehouse.receipts, "ReceiptIssued");
   return { receiptId: Number(issued.receiptId), batchId: Number(issued.batchId) };
 }
 
@@ -84,7 +74,7 @@ export async function pledge(
     salt: hexlify(randomBytes(32)),
   };
   const offered = await wait(parties.holder.liens.offer(terms));
-  const loanId = eventOf(offered, parties.holder.liens, "PledgeOffered").loanId as string;
+  const loanId = eventArgs(offered, parties.holder.liens, "PledgeOffered").loanId as string;
   await wait(parties.bank.liens.accept(terms, loan.valuation));
   return { terms, loanId };
 }
@@ -153,7 +143,7 @@ export async function loadFinanceDemo(input: {
   await wait(bank.liens.revalue(applesLoan.terms, 7_200_000));
   await wait(bank.liens.recordRepayment(applesLoan.terms, 3_000_000, doc("repayment 1, bank slip 2026-10-03")));
   const released = await wait(bank.liens.releasePart(applesLoan.terms, 6_000));
-  const applesReleased = Number(eventOf(released, bank.liens, "CollateralPartReleased").releasedId);
+  const applesReleased = Number(eventArgs(released, bank.liens, "CollateralPartReleased").releasedId);
   await wait(orchard.receipts.requestRedemption(applesReleased));
   await wait(coldStore.receipts.confirmRedemption(applesReleased, doc("outbound delivery note CS-2026-1188")));
   await wait(bank.liens.recordRepayment(applesLoan.terms, 3_000_000, doc("repayment 2, bank slip 2026-11-02")));

@@ -1,6 +1,7 @@
 import type { ContractTransactionResponse, Signer } from "ethers";
 import type { Deployment } from "../../shared/chain/deployments";
 import { connectContracts } from "../../shared/chain/contracts";
+import { eventArgs } from "../../shared/chain/events";
 import { sha256Hex, ZERO_HASH } from "../../shared/hashing";
 import { buildMerkleTree, canonicalJson, leafOf } from "../../shared/merkle";
 import { roleBits, type RoleName } from "../../shared/roles";
@@ -87,10 +88,7 @@ export async function loadDemoScenario(deployment: Deployment, signers: Signer[]
   };
   const shipAndReceive = async (from: DemoMemberKey, to: DemoMemberKey, batchId: number, quantity: number, note: string) => {
     const receipt = await wait(as[from].ledger.ship(batchId, members[to], quantity, members.carrier, doc(`waybill ${note}`)));
-    const shipped = receipt!.logs
-      .map((log) => admin.ledger.interface.parseLog(log))
-      .find((event) => event?.name === "BatchShipped");
-    const shippedId = Number(shipped!.args.batchId);
+    const shippedId = Number(eventArgs(receipt!, admin.ledger, "BatchShipped").batchId);
     await wait(as[to].ledger.receiveShipment(shippedId));
     return shippedId;
   };
