@@ -194,6 +194,7 @@ function printBanner(config: AppConfig, chain: ChainSetup, databaseKind: string,
     `             ProvenanceLedger ${chain.deployment.contracts.ProvenanceLedger}`,
     `             WarehouseReceipt ${chain.deployment.contracts.WarehouseReceipt}`,
     `             LienRegistry ${chain.deployment.contracts.LienRegistry}`,
+    `             Receivables ${chain.deployment.contracts.Receivables}`,
     `  Database   ${database}`,
     `  Deployment ${path.resolve(config.deploymentsFile)}`,
   ];
