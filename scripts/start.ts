@@ -163,7 +163,7 @@ async function main() {
 
     let demo: DemoResult | undefined;
     if (chain.fresh && chain.demoSigners && !values["no-demo"]) {
-      logger.info("Loading the demo story (Yantai apples to juice for export; steel to brake assemblies; receipts and pledges)...");
+      logger.info("Loading the demo story (Yantai apples to juice for export; steel to brake assemblies; receipts and pledges; receivables)...");
       demo = await loadDemoScenario(chain.deployment, chain.demoSigners);
       const head = await rpc.blockNumber();
       while (indexer.status().checkpoint < head - config.CONFIRMATIONS) await new Promise((r) => setTimeout(r, 100));
@@ -209,6 +209,9 @@ function printBanner(config: AppConfig, chain: ChainSetup, databaseKind: string,
       `  curl ${api}/api/v1/receipts/${demo.finance.receipts.discs}/verification          # a bank's check of a warehouse receipt`,
       `  curl ${api}/api/v1/receipts/${demo.finance.receipts.recalledApples}/verification          # not eligible: the apples were recalled`,
       `  curl ${api}/api/v1/loans/${demo.finance.loans.apples}/events   # a pledge: offer, margin call, repayments, release`,
+      `  curl ${api}/api/v1/receivables/${demo.receivables.supplyChain}   # auto maker's payable: passed down 2 tiers, discounted, pledged, paid, settled`,
+      `  curl ${api}/api/v1/receivables/${demo.receivables.outstanding}/verification   # a bank's check: confirmed, not yet due, eligible`,
+      `  Receivables: overdue ${demo.receivables.overdue}, disputed ${demo.receivables.disputed}; lot ${demo.receivables.lotId}, sale ${demo.receivables.saleId} (the demo moved the chain's clock 4 days ahead)`,
     );
   }
   lines.push("", "Press Ctrl-C to stop.", "");

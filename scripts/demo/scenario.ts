@@ -7,6 +7,7 @@ import { buildMerkleTree, canonicalJson, leafOf } from "../../shared/merkle";
 import { roleBits, type RoleName } from "../../shared/roles";
 import { encodeUnit } from "../../shared/trade-codes";
 import { loadFinanceDemo, type FinanceDemoResult } from "./finance";
+import { loadReceivablesDemo, type ReceivablesDemoResult } from "./receivables";
 
 /** The Yantai story's cast: one signer per member organization, admin first. */
 export const DEMO_MEMBERS = [
@@ -22,6 +23,8 @@ export const DEMO_MEMBERS = [
   { key: "regulator", name: "Yantai Market Supervision Administration", roles: ["REGULATOR", "AUDITOR"] },
   { key: "bank", name: "Yantai Commercial Bank Supply-Chain Finance", roles: ["FINANCIER"] },
   { key: "bondedWarehouse", name: "Yantai Port Bonded Logistics Warehouse", roles: ["WAREHOUSE"] },
+  { key: "foundry", name: "Laishan Hongda Precision Casting Workshop", roles: ["ENTERPRISE"] },
+  { key: "refractory", name: "Longkou Refractory Materials Co.", roles: ["ENTERPRISE"] },
 ] as const satisfies readonly { key: string; name: string; roles: RoleName[] }[];
 
 export type DemoMemberKey = (typeof DEMO_MEMBERS)[number]["key"];
@@ -45,6 +48,7 @@ export interface DemoResult {
   batches: Record<string, number>;
   anchor: { root: string; uri: string; leaves: string[]; readings: string[] };
   finance: FinanceDemoResult;
+  receivables: ReceivablesDemoResult;
 }
 
 const wait = async (tx: Promise<ContractTransactionResponse>) => (await tx).wait();
@@ -54,8 +58,11 @@ const doc = (text: string) => sha256Hex(text);
  * Loads the demo story: an orchard's apples certified, stored cold, pressed into juice concentrate and
  * shipped to Yantai port for export; steel turned into brake discs and brake assemblies; an apple
  * batch that fails inspection and is recalled; a day of cold-store temperature readings anchored;
- * then warehouse receipts and pledge loans on stored goods (see ./finance.ts).
- * `signers[0]` must be the consortium admin; the next ones play the members above.
+ * then warehouse receipts and pledge loans on stored goods (see ./finance.ts), and confirmed
+ * receivables passed down the auto supply chain, discounted, pledged, settled or overdue (see
+ * ./receivables.ts; it moves the chain's clock 4 days ahead).
+ * `signers[0]` must be the consortium admin; the next ones play the members above (the node's 20
+ * development accounts leave room for 5 more).
  */
 export async function loadDemoScenario(deployment: Deployment, signers: Signer[]): Promise<DemoResult> {
   if (signers.length < DEMO_MEMBERS.length + 1) throw new Error(`The demo needs ${DEMO_MEMBERS.length + 1} signers`);
@@ -185,7 +192,29 @@ export async function loadDemoScenario(deployment: Deployment, signers: Signer[]
     batches: { applesInColdStore: batches.applesD, discsInBondedWarehouse: batches.discs2, applesToRecall: batches.applesE },
   });
 
-  return { members, batches, anchor: { root: tree.root, uri: anchorUri, leaves: tree.leaves, readings }, finance };
+  const receivables = await loadReceivablesDemo({
+    autoMaker: as.autoMaker,
+    partsMaker: as.partsMaker,
+    steelMill: as.steelMill,
+    foundry: as.foundry,
+    orchard: as.orchard,
+    juicePlant: as.juicePlant,
+    exporter: as.exporter,
+    bank: as.bank,
+    addresses: {
+      autoMaker: members.autoMaker,
+      partsMaker: members.partsMaker,
+      steelMill: members.steelMill,
+      foundry: members.foundry,
+      refractory: members.refractory,
+      orchard: members.orchard,
+      juicePlant: members.juicePlant,
+      exporter: members.exporter,
+      bank: members.bank,
+    },
+  });
+
+  return { members, batches, anchor: { root: tree.root, uri: anchorUri, leaves: tree.leaves, readings }, finance, receivables };
 }
 
 export { ZERO_HASH };
