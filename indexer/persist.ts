@@ -20,6 +20,8 @@ export interface Checkpoint {
   deploymentKey: string;
   blockNumber: number;
   blockHash: string;
+  /** Timestamp of block `blockNumber`. */
+  blockTime: number;
   headBlock: number;
 }
 

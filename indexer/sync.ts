@@ -82,7 +82,9 @@ export function createIndexer(options: IndexerOptions): Indexer {
     }
     const before = deployment.startBlock - 1;
     const block = before >= 0 ? await retry(() => rpc.block(before)) : null;
-    const initial = { chainId, deploymentKey: key, blockNumber: before, blockHash: block?.hash ?? "0x", headBlock: before };
+    const initial = {
+      chainId, deploymentKey: key, blockNumber: before, blockHash: block?.hash ?? "0x", blockTime: block?.timestamp ?? 0, headBlock: before,
+    };
     await saveCheckpoint(db, initial);
     return initial;
   }
@@ -101,7 +103,7 @@ export function createIndexer(options: IndexerOptions): Indexer {
     for (const block of stored) {
       const onChain = await retry(() => rpc.block(block.number));
       if (onChain?.hash !== block.hash) continue;
-      const next = { ...checkpoint, blockNumber: block.number, blockHash: block.hash };
+      const next = { ...checkpoint, blockNumber: block.number, blockHash: block.hash, blockTime: onChain.timestamp };
       const { undone } = await db.transaction(async (tx) => {
         const result = await rollbackAbove(tx, block.number);
         await saveCheckpoint(tx, next);
@@ -211,7 +213,8 @@ export function createIndexer(options: IndexerOptions): Indexer {
     for (const event of events) handlerFor(event.contract, event.name).touches?.(event.args, touches);
 
     const recentBlocks = [...blocks.values()].filter((b) => b.number >= windowStart);
-    checkpoint = { ...checkpoint, blockNumber: to, blockHash: blocks.get(to)!.hash, headBlock: head };
+    const last = blocks.get(to)!;
+    checkpoint = { ...checkpoint, blockNumber: to, blockHash: last.hash, blockTime: last.timestamp, headBlock: head };
     await db.transaction(async (tx) => {
       await set.load(tx, touches);
       for (const event of events) applyEvent(set, event, blocks, decoder);

@@ -30,10 +30,14 @@ import { anchorRoutes } from "./anchors/anchors.routes";
 import { createReceiptsRepository } from "./receipts/receipts.repository";
 import { createReceiptsService, VERIFICATION_CACHE_ENTRIES } from "./receipts/receipts.service";
 import { createIndexedCache } from "./http/indexed-cache";
+import { createLedgerClock } from "./http/ledger-clock";
 import { receiptRoutes } from "./receipts/receipts.routes";
 import { createLoansRepository } from "./loans/loans.repository";
 import { createLoansService } from "./loans/loans.service";
 import { loanRoutes } from "./loans/loans.routes";
+import { createReceivablesRepository } from "./receivables/receivables.repository";
+import { createReceivablesService, RECEIVABLE_VERIFICATION_CACHE_ENTRIES } from "./receivables/receivables.service";
+import { receivableRoutes } from "./receivables/receivables.routes";
 import { healthRoutes } from "./health/health.routes";
 
 export interface AppOptions {
@@ -72,7 +76,17 @@ export function createApp(options: AppOptions): { app: Express; routes: RouteTab
     routes,
     createReceiptsService(createReceiptsRepository(db), membersRepository, createIndexedCache(db, VERIFICATION_CACHE_ENTRIES, options.checkpointWatch)),
   );
-  loanRoutes(routes, createLoansService(createLoansRepository(db), membersRepository));
+  const clock = createLedgerClock(db);
+  loanRoutes(routes, createLoansService(createLoansRepository(db), membersRepository, clock));
+  receivableRoutes(
+    routes,
+    createReceivablesService(
+      createReceivablesRepository(db),
+      membersRepository,
+      createIndexedCache(db, RECEIVABLE_VERIFICATION_CACHE_ENTRIES, options.checkpointWatch),
+      clock,
+    ),
+  );
 
   const openApiDocument = buildOpenApiDocument(routes.routes, { version: options.version ?? "0.1.0" });
 

@@ -15,6 +15,9 @@ export const bytes32Schema = z
 /** uint256 amounts travel as decimal strings: JSON numbers lose precision above 2^53. */
 export const uintString = z.string().regex(/^\d+$/).describe("Unsigned integer as a decimal string");
 
+/** A query flag: exactly "true" or "false". */
+export const booleanQuery = z.enum(["true", "false"]).transform((value) => value === "true");
+
 export const limitSchema = z.coerce
   .number()
   .int()

@@ -1,5 +1,6 @@
 import { decodeCursor, toPage, type Page } from "../http/common-schemas";
 import { NotFoundError } from "../errors";
+import type { LedgerClock } from "../http/ledger-clock";
 import type { MembersRepository } from "../members/members.repository";
 import { labeller, partyLabeller } from "../members/parties";
 import type { LoanEventRow, LoanRow, LoansRepository } from "./loans.repository";
@@ -51,9 +52,8 @@ function toLoanEventView(row: LoanEventRow, label: Label): LoanEventView {
 }
 
 const partiesOf = (rows: LoanRow[]) => rows.flatMap((row) => [row.borrower, row.financier, row.enforcedTo]);
-const now = () => Math.floor(Date.now() / 1000);
 
-export function createLoansService(repository: LoansRepository, members: MembersRepository) {
+export function createLoansService(repository: LoansRepository, members: MembersRepository, clock: LedgerClock) {
   async function requireLoan(id: string): Promise<LoanRow> {
     const row = await repository.find(id);
     if (!row) throw new NotFoundError("Loan", id);
@@ -71,7 +71,8 @@ export function createLoansService(repository: LoansRepository, members: Members
       const label = await partyLabeller(members, partiesOf(rows));
       return toPage(rows, query.limit, (row) => toLoanView(row, label), (row) => [row.offeredAt, row.id]);
     },
-    async due(query: DueLoansQuery, at = now()) {
+    async due(query: DueLoansQuery) {
+      const at = await clock();
       const after = decodeCursor<[number, string]>(query.cursor, ["number", "string"]);
       const rows = await repository.due({ financier: query.financier, maturityBy: at + query.withinDays * DAY, after, limit: query.limit });
       const label = await partyLabeller(members, partiesOf(rows));
@@ -94,7 +95,8 @@ export function createLoansService(repository: LoansRepository, members: Members
       return toPage(rows, query.limit, (row) => toLoanEventView(row, label), (row) => [row.blockNumber, row.logIndex]);
     },
     /** A financier's exposure: by currency, by maturity bucket, by warehouse holding the goods. */
-    async loanBook(financier: string, at = now()): Promise<LoanBookView> {
+    async loanBook(financier: string): Promise<LoanBookView> {
+      const at = await clock();
       const [byCurrency, byMaturity, byWarehouse, marginCalls] = await Promise.all([
         repository.exposureByCurrency(financier),
         repository.exposureByMaturity(financier, at),

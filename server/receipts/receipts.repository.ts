@@ -57,7 +57,7 @@ export interface VerificationFacts {
   recalledUpstream: number[];
   custodyHandovers: number;
   liens: LienFacts[];
-  checkpoint: { blockNumber: number; blockHash: string } | null;
+  checkpoint: { blockNumber: number; blockHash: string; blockTime: number } | null;
 }
 
 /**
@@ -130,7 +130,7 @@ function prepareVerificationStatement(db: Database) {
                           'activatedAt', l.activated_at, 'closedAt', l.closed_at)
                           ORDER BY l.offered_at, l.id), '[]'::json)
                         FROM liens l),
-              'checkpoint', (SELECT json_build_object('blockNumber', block_number, 'blockHash', block_hash)
+              'checkpoint', (SELECT json_build_object('blockNumber', block_number, 'blockHash', block_hash, 'blockTime', block_time)
                              FROM indexer_checkpoints WHERE id = 'main')
             ) AS facts
             WHERE EXISTS (SELECT FROM r)) AS v`,

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { BATCH_STATUSES, RECEIPT_EVENT_TYPES } from "../../shared/db/schema";
-import { addressSchema, cursorSchema, limitSchema, pageSchema, uintString } from "../http/common-schemas";
+import { addressSchema, booleanQuery, cursorSchema, limitSchema, pageSchema, uintString } from "../http/common-schemas";
 import { partySchema } from "../batches/batches.schemas";
 
 /** Decimal digits only, as for batch ids. */
@@ -47,8 +47,6 @@ export const receiptSchema = z
   .meta({ id: "WarehouseReceipt" });
 export type ReceiptView = z.infer<typeof receiptSchema>;
 export const receiptPageSchema = pageSchema(receiptSchema, "WarehouseReceiptPage");
-
-const booleanQuery = z.enum(["true", "false"]).transform((value) => value === "true");
 
 export const listReceiptsQuery = z.object({
   holder: addressSchema.optional(),

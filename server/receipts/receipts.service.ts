@@ -2,6 +2,7 @@ import { ROLES, roleNames } from "../../shared/roles";
 import { decodeCursor, toPage, type Page } from "../http/common-schemas";
 import { NotFoundError, NotReadyError } from "../errors";
 import type { IndexedCache } from "../http/indexed-cache";
+import { ledgerTime } from "../http/ledger-clock";
 import type { MembersRepository } from "../members/members.repository";
 import { labeller, partyLabeller } from "../members/parties";
 import type { LienFacts, ReceiptEventRow, ReceiptRow, ReceiptsRepository, VerificationFacts } from "./receipts.repository";
@@ -238,12 +239,12 @@ export function createReceiptsService(
       const label = await partyLabeller(members, rows.flatMap((row) => [row.actor, row.counterparty]));
       return toPage(rows, query.limit, (row) => toReceiptEventView(row, label), (row) => [row.blockNumber, row.logIndex]);
     },
-    async verify(id: number, query: VerificationQuery, now = Math.floor(Date.now() / 1000)): Promise<VerificationView> {
+    async verify(id: number, query: VerificationQuery, at?: number): Promise<VerificationView> {
       // The facts are cached per indexed block; what depends on the time (ages, expiry) is not.
       const facts = await verificationCache.get(id, () => repository.verificationFacts(id));
       if (!facts) throw new NotFoundError("Warehouse receipt", id);
       if (!facts.checkpoint || !facts.batch) throw new NotReadyError("The indexer has not caught up with this receipt's goods yet");
-      return assessReceipt(facts, query.maxAttestationAgeDays * DAY, now);
+      return assessReceipt(facts, query.maxAttestationAgeDays * DAY, at ?? ledgerTime(facts.checkpoint.blockTime));
     },
   };
 }

@@ -7,6 +7,7 @@ const JSON_FORM: Record<string, (column: string) => string> = {
   integer: (column) => column,
   text: (column) => column,
   boolean: (column) => column,
+  jsonb: (column) => column,
   // Decimal strings: JSON numbers would lose precision above 2^53.
   "numeric(78, 0)": (column) => `${column}::text`,
 };

@@ -455,6 +455,8 @@ export const indexerCheckpoints = pgTable("indexer_checkpoints", {
   deploymentKey: text("deployment_key").notNull(),
   blockNumber: blockNumber("block_number").notNull(),
   blockHash: text("block_hash").notNull(),
+  /** Timestamp of block `blockNumber`: the ledger's clock, as far as the index knows it. */
+  blockTime: bigint("block_time", { mode: "number" }).notNull().default(0),
   headBlock: blockNumber("head_block").notNull(),
   updatedAt: timestamp("updated_at", { withTimezone: true }).notNull(),
 });

@@ -74,7 +74,7 @@ describe(`persistRange (${databaseKind})`, () => {
         logIndex: i,
       });
     });
-    const checkpoint: Checkpoint = { chainId: 31337, deploymentKey: "k", blockNumber: 120, blockHash: "0xab", headBlock: 120 };
+    const checkpoint: Checkpoint = { chainId: 31337, deploymentKey: "k", blockNumber: 120, blockHash: "0xab", blockTime: 0, headBlock: 120 };
     const blocks = [1, 2].map((n) => ({ number: 100 + n, hash: position(n).blockHash, parentHash: position(n - 1).blockHash, timestamp: 0 }));
     await database.db.transaction((tx) => persistRange(tx, set, blocks, checkpoint));
 
@@ -91,7 +91,7 @@ describe(`persistRange (${databaseKind})`, () => {
   });
 
   it("replaces state rows and ignores event rows already written", async () => {
-    const checkpoint: Checkpoint = { chainId: 31337, deploymentKey: "k", blockNumber: 120, blockHash: "0xab", headBlock: 120 };
+    const checkpoint: Checkpoint = { chainId: 31337, deploymentKey: "k", blockNumber: 120, blockHash: "0xab", blockTime: 0, headBlock: 120 };
     const write = async (lot: string) => {
       const set = new WorkingSet(Number.POSITIVE_INFINITY);
       set.put("batches", "1", batch(1, lot), 101);

@@ -7,7 +7,7 @@ import { databaseKind, openTestDatabase } from "../support/database";
 type TestDb = Awaited<ReturnType<typeof openTestDatabase>>;
 
 const hash = (n: number) => "0x" + n.toString(16).padStart(64, "0");
-const checkpointAt = (block: number) => ({ chainId: 31337, deploymentKey: "test", blockNumber: block, blockHash: hash(block), headBlock: block });
+const checkpointAt = (block: number) => ({ chainId: 31337, deploymentKey: "test", blockNumber: block, blockHash: hash(block), blockTime: 0, headBlock: block });
 
 /** Polls `condition` for up to two seconds: a notification crosses a connection. */
 async function eventually(condition: () => Promise<boolean>): Promise<void> {

@@ -276,6 +276,7 @@ describe(`OpenAPI document and docs page (${databaseKind})`, () => {
         ["/api/v1/receipts/", { id: String(finance.receipts.apples) }],
         ["/api/v1/loans/", { id: finance.loans.apples }],
         ["/api/v1/financiers/", { address: system.demo.members.bank }],
+        ["/api/v1/receivables/", { id: String(system.demo.receivables.supplyChain) }],
       ];
       const exampleFor = (path: string, name: string) =>
         examplesByPrefix.find(([prefix]) => path.startsWith(prefix))?.[1][name] ?? examples[name];

@@ -33,7 +33,7 @@ function facts(change: (f: VerificationFacts) => void = () => {}): VerificationF
     recalledUpstream: [],
     custodyHandovers: 1,
     liens: [],
-    checkpoint: { blockNumber: 100, blockHash: "0x" + "44".repeat(32) },
+    checkpoint: { blockNumber: 100, blockHash: "0x" + "44".repeat(32), blockTime: ISSUED },
   };
   change(f);
   return f;

@@ -1,0 +1,1 @@
+ALTER TABLE "indexer_checkpoints" ADD COLUMN "block_time" bigint DEFAULT 0 NOT NULL;

@@ -1,0 +1,176 @@
+import { decodeCursor, toPage, type Page } from "../http/common-schemas";
+import { NotFoundError, NotReadyError } from "../errors";
+import type { IndexedCache } from "../http/indexed-cache";
+import { ledgerTime, type LedgerClock } from "../http/ledger-clock";
+import type { MembersRepository } from "../members/members.repository";
+import { partyLabeller } from "../members/parties";
+import { assessReceivable } from "./receivable-assessment";
+import type { CalendarRow, ReceivablesRepository, ReceivableRow, ReceivableVerificationFacts } from "./receivables.repository";
+import type {
+  ListReceivablesQuery, MaturityCalendarQuery, MaturityCalendarView, MemberHoldingsQuery, MemberHoldingView,
+  ReceivableDetailView, ReceivableEventsQuery, ReceivableEventView, ReceivablesExposureView, ReceivableVerificationQuery,
+  ReceivableVerificationView, ReceivableView, TransferTreeView,
+} from "./receivables.schemas";
+import {
+  holdingAmounts, toHoldingView, toReceivableEventView, toReceivableView, toSaleView, toTransferView,
+} from "./receivable-views";
+import { transferTree } from "./transfer-tree";
+
+/** Verification facts kept per (receivable, holder) while the index does not move. */
+export const RECEIVABLE_VERIFICATION_CACHE_ENTRIES = 20_000;
+
+/** "YYYY-MM" of a UTC time, `monthsAhead` months later. */
+function monthOf(seconds: number, monthsAhead = 0): string {
+  const date = new Date(seconds * 1000);
+  const month = new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + monthsAhead, 1));
+  return month.toISOString().slice(0, 7);
+}
+
+type CalendarEntry = MaturityCalendarView["overdue"][number];
+
+/** Folds calendar rows into one entry per currency and bucket, both sides side by side. */
+function calendarBuckets(rows: CalendarRow[], bucketOf: (row: CalendarRow) => string) {
+  const buckets = new Map<string, Map<string, CalendarEntry>>();
+  for (const row of rows) {
+    const bucket = bucketOf(row);
+    const byCurrency = buckets.get(bucket) ?? new Map<string, CalendarEntry>();
+    buckets.set(bucket, byCurrency);
+    const entry = byCurrency.get(row.currency) ?? { currency: row.currency, receivable: "0", receivableCount: 0, payable: "0", payableCount: 0 };
+    byCurrency.set(row.currency, entry);
+    entry[row.side] = (BigInt(entry[row.side]) + BigInt(row.amount)).toString();
+    entry[`${row.side}Count`] += row.count;
+  }
+  const entries = (bucket: string) => [...(buckets.get(bucket)?.values() ?? [])].sort((a, b) => a.currency.localeCompare(b.currency));
+  return { buckets: [...buckets.keys()].sort(), entries };
+}
+
+export function createReceivablesService(
+  repository: ReceivablesRepository,
+  members: MembersRepository,
+  verificationCache: IndexedCache<string, ReceivableVerificationFacts | undefined>,
+  clock: LedgerClock,
+) {
+  async function requireReceivable(id: number): Promise<ReceivableRow> {
+    const row = await repository.find(id);
+    if (!row) throw new NotFoundError("Receivable", id);
+    return row;
+  }
+
+  async function requireMember(address: string) {
+    const member = await members.find(address);
+    if (!member) throw new NotFoundError("Member", address);
+    return member;
+  }
+
+  return {
+    async list(query: ListReceivablesQuery): Promise<Page<ReceivableView>> {
+      const at = await clock();
+      const afterId = decodeCursor<[number]>(query.cursor, ["number"])?.[0];
+      const rows = await repository.list({ ...query, now: at, afterId });
+      const label = await partyLabeller(members, rows.flatMap((row) => [row.creditor, row.debtor, row.paymentAgent]));
+      return toPage(rows, query.limit, (row) => toReceivableView(row, label, at), (row) => [row.id]);
+    },
+    async get(id: number): Promise<ReceivableDetailView> {
+      const at = await clock();
+      const row = await requireReceivable(id);
+      const [holdings, lots, sales] = await Promise.all([repository.holdings(id), repository.lots(id), repository.sales(id)]);
+      const label = await partyLabeller(members, [
+        row.creditor, row.debtor, row.paymentAgent,
+        ...holdings.map((h) => h.holder), ...lots.map((l) => l.holder), ...sales.flatMap((s) => [s.seller, s.financier]),
+      ]);
+      return {
+        ...toReceivableView(row, label, at),
+        holdings: holdings.map((holding) => toHoldingView(holding, label)),
+        lots: lots.map((lot) => ({ ...lot, holder: label(lot.holder) })),
+        sales: sales.map((sale) => toSaleView(sale, label)),
+      };
+    },
+    async history(id: number, query: ReceivableEventsQuery): Promise<Page<ReceivableEventView>> {
+      await requireReceivable(id);
+      const after = decodeCursor<[number, number]>(query.cursor, ["number", "number"]);
+      const rows = await repository.history(id, { type: query.type, after, limit: query.limit });
+      const label = await partyLabeller(members, rows.flatMap((row) => [row.actor, row.counterparty]));
+      return toPage(rows, query.limit, (row) => toReceivableEventView(row, label), (row) => [row.blockNumber, row.logIndex]);
+    },
+    async transferTree(id: number): Promise<TransferTreeView> {
+      const row = await requireReceivable(id);
+      const [transfers, holdings] = await Promise.all([repository.transfers(id), repository.holdings(id)]);
+      const holds = new Map(holdings.map((holding) => [holding.holder, BigInt(holding.amount)]));
+      const nodes = transferTree(row.creditor, BigInt(row.faceValue), transfers, holds);
+      const label = await partyLabeller(members, nodes.map((node) => node.holder));
+      return {
+        receivableId: row.id,
+        faceValue: row.faceValue,
+        currency: row.currency,
+        tree: nodes.map((node) => ({
+          holder: label(node.holder),
+          parent: node.parent,
+          depth: node.depth,
+          received: node.received.toString(),
+          passedOn: node.passedOn.toString(),
+          holds: node.holds.toString(),
+        })),
+        transfers: transfers.map((transfer) => toTransferView(transfer, label)),
+      };
+    },
+    async holdingsOf(address: string, query: MemberHoldingsQuery): Promise<Page<MemberHoldingView>> {
+      const at = await clock();
+      await requireMember(address);
+      const afterId = decodeCursor<[number]>(query.cursor, ["number"])?.[0];
+      const rows = await repository.holdingsOfMember(address, { includeClosed: query.includeClosed, afterId, limit: query.limit });
+      const label = await partyLabeller(members, rows.flatMap(({ receivable }) => [receivable.creditor, receivable.debtor, receivable.paymentAgent]));
+      return toPage(
+        rows,
+        query.limit,
+        ({ receivable, holding }) => ({ receivable: toReceivableView(receivable, label, at), holding: holdingAmounts(holding) }),
+        ({ receivable }) => [receivable.id],
+      );
+    },
+    /** What a member still has to receive and to pay, month by month from the current one. */
+    async maturityCalendar(address: string, query: MaturityCalendarQuery): Promise<MaturityCalendarView> {
+      const at = await clock();
+      const member = await requireMember(address);
+      const rows = await repository.calendar(address, at);
+      const first = monthOf(at);
+      const last = monthOf(at, query.months - 1);
+      // Due earlier but still within grace: to be paid now, so in the current month.
+      const { buckets, entries } = calendarBuckets(rows, ({ bucket }) =>
+        bucket === "overdue" ? "overdue" : bucket < first ? first : bucket > last ? "later" : bucket,
+      );
+      return {
+        member: { address, name: member.name },
+        overdue: entries("overdue"),
+        months: buckets
+          .filter((bucket) => bucket !== "overdue" && bucket !== "later")
+          .flatMap((month) => entries(month).map((entry) => ({ month, ...entry }))),
+        later: entries("later"),
+        asOf: { checkedAt: at },
+      };
+    },
+    /** The regulator's view: outstanding by debtor, by financier, and what is overdue. */
+    async exposure(): Promise<ReceivablesExposureView> {
+      const at = await clock();
+      const [byDebtor, byFinancier, overdue] = await Promise.all([
+        repository.exposureByDebtor(at),
+        repository.exposureByFinancier(at),
+        repository.overdueTotals(at),
+      ]);
+      const label = await partyLabeller(members, [...byDebtor.map((row) => row.debtor), ...byFinancier.map((row) => row.financier)]);
+      return {
+        byDebtor: byDebtor.map(({ debtor, ...amounts }) => ({ debtor: label(debtor), ...amounts })),
+        byFinancier: byFinancier.map(({ financier, ...amounts }) => ({ financier: label(financier), ...amounts })),
+        overdue,
+        asOf: { checkedAt: at },
+      };
+    },
+    async verify(id: number, query: ReceivableVerificationQuery): Promise<ReceivableVerificationView> {
+      const holder = query.holder ?? null;
+      // The facts are cached per indexed state; what depends on the clock (overdue, due soon) is not.
+      const facts = await verificationCache.get(`${id}:${holder ?? ""}`, () => repository.verificationFacts(id, holder));
+      if (!facts) throw new NotFoundError("Receivable", id);
+      if (!facts.checkpoint) throw new NotReadyError("The indexer has not recorded a checkpoint yet");
+      return assessReceivable(facts, holder, query.minDaysToDue, ledgerTime(facts.checkpoint.blockTime));
+    },
+  };
+}
+export type ReceivablesService = ReturnType<typeof createReceivablesService>;
