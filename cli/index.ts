@@ -6,6 +6,7 @@ import { registerLoanCommands } from "./commands/loans";
 import { registerMemberCommands } from "./commands/members";
 import { registerProductCommands } from "./commands/products";
 import { registerReceiptCommands } from "./commands/receipts";
+import { registerReceivableCommands } from "./commands/receivables";
 import { closeConnections, DEFAULT_RPC_URL, rpcUrlOf, type GlobalOptions } from "./context";
 import { describeError } from "./errors";
 import { toJson } from "./output";
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
   registerAnchorCommands(program);
   registerReceiptCommands(program);
   registerLoanCommands(program);
+  registerReceivableCommands(program);
   registerKeystoreCommands(program);
   return program;
 }

@@ -34,6 +34,7 @@ import {
   resolveMoment,
   type Moment,
 } from "../parse";
+import { parseLotId } from "./receivable-common";
 
 /** ILienRegistry.LoanTerms: what the borrower offered; every call after `offer` carries them again. */
 export interface LoanTerms {
@@ -106,14 +107,17 @@ async function findLogsBackwards(chain: ChainContext, filter: { address: string;
   return [];
 }
 
-const isWarehouseReceipt = (chain: ChainContext, terms: LoanTerms) =>
+const isWarehouseReceipt = (chain: ChainContext, terms: Pick<LoanTerms, "collateral">) =>
   terms.collateral.toLowerCase() === chain.deployment.contracts.WarehouseReceipt.toLowerCase();
 
-/** "receipt 7" for warehouse receipts of this deployment; any other kind of collateral by its contract. */
-function collateralName(chain: ChainContext, terms: LoanTerms, collateralId = terms.collateralId): string {
-  return isWarehouseReceipt(chain, terms)
-    ? `receipt ${collateralId}`
-    : `collateral ${collateralId} of ${terms.collateral}`;
+const isReceivableLot = (chain: ChainContext, terms: Pick<LoanTerms, "collateral">) =>
+  terms.collateral.toLowerCase() === chain.deployment.contracts.Receivables.toLowerCase();
+
+/** "receipt 7" / "receivable lot 3" for this deployment's receipts and lots; any other kind of collateral by its contract. */
+function collateralName(chain: ChainContext, terms: Pick<LoanTerms, "collateral" | "collateralId">, collateralId = terms.collateralId): string {
+  if (isWarehouseReceipt(chain, terms)) return `receipt ${collateralId}`;
+  if (isReceivableLot(chain, terms)) return `receivable lot ${collateralId}`;
+  return `collateral ${collateralId} of ${terms.collateral}`;
 }
 
 function termsText(chain: ChainContext, terms: LoanTerms): string {
@@ -165,12 +169,15 @@ interface TermsOptions {
   rate: bigint;
   marginCall: bigint;
   offerExpires?: Moment;
+  /** A receivable lot pledged instead of a receipt. */
+  lot?: bigint;
 }
 
-/** The receipt argument and the terms options shared by `loan offer` and `loan sign`. */
+/** The receipt argument (or --lot) and the terms options shared by `loan offer` and `loan sign`. */
 function withTermsOptions(command: Command): Command {
   return command
-    .argument("<receiptId>", "the receipt to pledge", parseReceiptId)
+    .argument("[receiptId]", "the receipt to pledge (or --lot)", parseReceiptId)
+    .option("--lot <id>", "pledge a receivable lot (see `receivable earmark`) instead of a receipt", parseLotId)
     .requiredOption("--financier <address>", "the FINANCIER member lending", parseAddress)
     .requiredOption("--principal <minor units>", "the amount lent, in minor units of --currency (6000000 = CNY 60,000.00)", parseAmount)
     .requiredOption("--currency <code>", "ISO 4217 currency of the loan, e.g. CNY", parseCurrency)
@@ -180,14 +187,22 @@ function withTermsOptions(command: Command): Command {
     .option("--offer-expires <when>", "until when the financier may accept (default: 7 days, or the maturity if sooner)", parseMoment);
 }
 
-/** The terms `borrower` proposes for `receiptId`: durations counted from the chain's time, a fresh random salt. */
-async function proposedTerms(chain: ChainContext, borrower: string, receiptId: bigint, opts: TermsOptions): Promise<LoanTerms> {
+/** The instrument pledged: the receipt argument, or --lot (a receivable lot); exactly one of them. */
+function pledgedCollateral(chain: ChainContext, receiptId: bigint | undefined, opts: TermsOptions) {
+  if ((receiptId === undefined) === (opts.lot === undefined)) {
+    throw new UsageError(`--lot: give the receipt to pledge (<receiptId>) or --lot <id>${receiptId === undefined ? "" : ", not both"}`);
+  }
+  const { WarehouseReceipt, Receivables } = chain.deployment.contracts;
+  return opts.lot === undefined ? { collateral: WarehouseReceipt, collateralId: receiptId! } : { collateral: Receivables, collateralId: opts.lot };
+}
+
+/** The terms `borrower` proposes for `receiptId` (or --lot): durations counted from the chain's time, a fresh random salt. */
+async function proposedTerms(chain: ChainContext, borrower: string, receiptId: bigint | undefined, opts: TermsOptions): Promise<LoanTerms> {
   const now = await chain.now();
   const maturity = resolveMoment(opts.maturity, now);
   const defaultExpiry = now + DEFAULT_OFFER_WINDOW < maturity ? now + DEFAULT_OFFER_WINDOW : maturity;
   return {
-    collateral: chain.deployment.contracts.WarehouseReceipt,
-    collateralId: receiptId,
+    ...pledgedCollateral(chain, receiptId, opts),
     borrower,
     financier: opts.financier,
     principal: opts.principal,
@@ -347,12 +362,12 @@ export function registerLoanCommands(program: Command): void {
   const loan = program
     .command("loan")
     .description(
-      "pledge loans on warehouse receipts: offer, accept (or sign and accept-signed, one transaction), repay, release, revalue, enforce, register and show",
+      "pledge loans on warehouse receipts and receivable lots: offer, accept (or sign and accept-signed, one transaction), repay, release, revalue, enforce, register and show",
     );
 
   withTermsOptions(
-    loan.command("offer").description("offer a receipt you hold to a FINANCIER as collateral on these terms; prints the loan id"),
-  ).action(async (receiptId: bigint, opts: TermsOptions, command: Command) => {
+    loan.command("offer").description("offer a receipt (or --lot, a receivable lot) you hold to a FINANCIER as collateral on these terms; prints the loan id"),
+  ).action(async (receiptId: bigint | undefined, opts: TermsOptions, command: Command) => {
     const chain = await openChain(command);
     const { address, contracts } = await chain.member();
     const terms = await proposedTerms(chain, address, receiptId, opts);
@@ -368,18 +383,20 @@ export function registerLoanCommands(program: Command): void {
     loan
       .command("sign")
       .description(
-        "sign terms pledging a receipt you hold, off-chain (no transaction): the FINANCIER submits the file with " +
+        "sign terms pledging a receipt (or --lot, a receivable lot) you hold, off-chain (no transaction): the FINANCIER submits the file with " +
           "`loan accept-signed`, one transaction instead of offer + accept; prints the loan id and the file",
       ),
   )
     .option("--out <file>", "where to write the signed terms; a directory gets the default name (default: loan-<id prefix>.signed.json)")
-    .action(async (receiptId: bigint, opts: TermsOptions & { out?: string }, command: Command) => {
+    .action(async (receiptId: bigint | undefined, opts: TermsOptions & { out?: string }, command: Command) => {
       const chain = await openChain(command);
+      const pledged = pledgedCollateral(chain, receiptId, opts);
       const { address, signer, contracts } = await chain.member();
       // The same checks `acceptSigned` makes for the borrower, made now, so that no file is written that cannot be used.
-      const holder = await chain.contracts.receipts.collateralHolder(receiptId);
+      const instrument = isReceivableLot(chain, pledged) ? chain.contracts.receivables : chain.contracts.receipts;
+      const holder = await instrument.collateralHolder(pledged.collateralId);
       if (holder.toLowerCase() !== address.toLowerCase()) {
-        throw new CliError(`receipt ${receiptId} is held by ${holder}, not by ${address}: only its holder can sign terms pledging it`);
+        throw new CliError(`${collateralName(chain, pledged)} is held by ${holder}, not by ${address}: only its holder can sign terms pledging it`);
       }
       const terms = await proposedTerms(chain, address, receiptId, opts);
       const offeredId = await contracts.liens.offer.staticCall(terms); // everything `offer` checks, without a transaction
@@ -527,9 +544,10 @@ export function registerLoanCommands(program: Command): void {
       const tx = await chain.send(contracts.liens.releasePart(terms, opts.quantity));
       const releasedId = requireEvent(chain, tx, "CollateralPartReleased").args.releasedId as bigint;
       const unit = await unitOfReleased(chain, terms, releasedId);
+      // A receivable lot's released part is no new instrument (id 0): it returns to the holder's free amount.
+      const freed = releasedId === 0n && isReceivableLot(chain, terms) ? "back to the holder's free amount" : `as ${collateralName(chain, terms, releasedId)}, free`;
       chain.out.result(
-        `Released ${opts.quantity}${unit ? ` ${unit}` : ""} of ${collateralName(chain, terms)} under loan ${loanId} ` +
-          `as ${collateralName(chain, terms, releasedId)}, free ${txSuffix(tx)}`,
+        `Released ${opts.quantity}${unit ? ` ${unit}` : ""} of ${collateralName(chain, terms)} under loan ${loanId} ${freed} ${txSuffix(tx)}`,
         { action: "loan.release-part", loanId, releasedId, quantity: opts.quantity, unit, ...txFields(tx) },
       );
     });
