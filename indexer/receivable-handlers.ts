@@ -101,7 +101,8 @@ function lotChange(
       });
       const delta = earmarkDelta(args);
       if (delta !== 0n) {
-        adjustHolding(context, lot.receivableId, lot.holder, (row) => ({ earmarked: plus(row.earmarked, delta) }));
+        // A holding closed by full settlement had its earmark cleared then; its lots keep only their record.
+        adjustHolding(context, lot.receivableId, lot.holder, (row) => (row.closed ? {} : { earmarked: plus(row.earmarked, delta) }));
       }
       history(context, lot.receivableId, typeof type === "function" ? type(args) : type, {
         actor: lot.holder,
@@ -194,7 +195,7 @@ export const receivableHandlers: Record<EventNames<Receivables>, EventHandler> =
     touches: (args, touches) => touches.holdings.add(holdingKey(int(args.receivableId), address(args.holder))),
     apply: (context, args) => {
       const id = int(args.receivableId);
-      adjustHolding(context, id, address(args.holder), () => ({ closed: true }));
+      adjustHolding(context, id, address(args.holder), () => ({ closed: true, earmarked: "0" }));
       history(context, id, "holder_closed", { counterparty: address(args.holder) });
     },
   },

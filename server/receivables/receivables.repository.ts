@@ -93,10 +93,10 @@ const TRANSFER_ROWS = sql`
          e.block_time AS time, e.block_number AS "blockNumber", e.tx_hash AS "txHash", e.log_index AS "logIndex"
   FROM receivable_events e`;
 
-/** Holdings of alias `h` with the pledged part of their lots. */
+/** The pledged part of holding `h`'s lots; none once it is closed (its lots then keep only their record). */
 const PLEDGED_OF_HOLDING = sql`(SELECT coalesce(sum(l.amount), 0)::text FROM receivable_lots l
                                 WHERE l.receivable_id = h.receivable_id AND l.holder = h.holder
-                                  AND l.status = 'earmarked' AND l.pledged)`;
+                                  AND l.status = 'earmarked' AND l.pledged AND NOT h.closed)`;
 
 /**
  * The verification in one statement, prepared so each connection plans it once (banks call it for

@@ -1,6 +1,6 @@
 import { ethers, type ContractTransactionResponse } from "ethers";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { asc, eq } from "drizzle-orm";
+import { and, asc, eq } from "drizzle-orm";
 import { RpcClient } from "../../shared/chain/rpc";
 import { createLogger } from "../../shared/logger";
 import {
@@ -8,6 +8,7 @@ import {
   receivableSales, warehouseReceipts,
 } from "../../shared/db/schema";
 import { connectContracts } from "../../shared/chain/contracts";
+import { eventArgs } from "../../shared/chain/events";
 import { encodeCurrency } from "../../shared/trade-codes";
 import { createIndexer } from "../../indexer/sync";
 import { loadDemoScenario, DEMO_MEMBERS, type DemoMemberKey, type DemoResult } from "../../scripts/demo/scenario";
@@ -107,7 +108,7 @@ describe(`indexer full sync on hardhat node (${databaseKind})`, () => {
       });
     }
     const loanRows = await database.db.select().from(loans);
-    expect(loanRows.map((l) => l.id).sort()).toEqual(Object.values(demo.finance.loans).sort());
+    expect(loanRows.map((l) => l.id).sort()).toEqual([...Object.values(demo.finance.loans), demo.receivables.loanId].sort());
     const statuses = ["none", "offered", "withdrawn", "active", "released", "enforced"];
     for (const row of loanRows) {
       const onChain = await liens.loanOf(row.id);
@@ -140,8 +141,8 @@ describe(`indexer full sync on hardhat node (${databaseKind})`, () => {
     await mined(partsMaker.receivables.safeTransferFrom(members.partsMaker, members.steelMill, id, 300_000, "0x"));
     await mined(partsMaker.receivables.safeTransferFrom(members.partsMaker, members.orchard, id, 100_000, "0x"));
     await mined(partsMaker.receivables.earmark(id, 200_000));
-    await mined(partsMaker.receivables.offerSale(id, members.bank, 150_000, 140_000));
-    const saleId = 1;
+    const offered = await mined(partsMaker.receivables.offerSale(id, members.bank, 150_000, 140_000));
+    const saleId = Number(eventArgs(offered!, partsMaker.receivables, "SaleOffered").saleId);
     await mined(bank.receivables.acceptSale(saleId));
     await mined(autoMaker.receivables.recordPayment(id, 500_000, ethers.id("payment 1")));
     const holders = [members.partsMaker, members.steelMill, members.orchard, members.bank];
@@ -160,14 +161,14 @@ describe(`indexer full sync on hardhat node (${databaseKind})`, () => {
         (await chain.contracts.receivables.settledOf(id, holding.holder)).toString(),
       ]);
     }
-    const [lot] = await database.db.select().from(receivableLots);
+    const [lot] = await database.db.select().from(receivableLots).where(eq(receivableLots.receivableId, id));
     expect(lot).toMatchObject({ receivableId: id, holder: members.partsMaker.toLowerCase(), amount: "200000", status: "earmarked" });
-    const [sale] = await database.db.select().from(receivableSales);
+    const [sale] = await database.db.select().from(receivableSales).where(eq(receivableSales.receivableId, id));
     expect(sale).toMatchObject({ id: saleId, status: "sold", amount: "150000", price: "140000" });
     const tree = await database.db
       .select()
       .from(receivableEvents)
-      .where(eq(receivableEvents.type, "transferred"))
+      .where(and(eq(receivableEvents.receivableId, id), eq(receivableEvents.type, "transferred")))
       .orderBy(asc(receivableEvents.blockNumber), asc(receivableEvents.logIndex));
     expect(tree.map((e) => [e.actor, e.counterparty, e.amount])).toEqual([
       [members.partsMaker.toLowerCase(), members.steelMill.toLowerCase(), "300000"],
@@ -184,6 +185,27 @@ describe(`indexer full sync on hardhat node (${databaseKind})`, () => {
     const closed = await database.db.select().from(receivableHoldings).where(eq(receivableHoldings.receivableId, id));
     expect(closed.map((h) => [h.amount, h.closed])).toEqual(closed.map(() => ["0", true]));
     expect(closed.reduce((sum, h) => sum + BigInt(h.settled), 0n)).toBe(1_000_000n);
+
+    // And every receivable of the demo story too: state, every holding, every lot.
+    const statuses = ["none", "registered", "confirmed", "cancelled", "rejected", "settled"];
+    const rows = await database.db.select().from(receivables).orderBy(asc(receivables.id));
+    expect(rows).toHaveLength(Number(await chain.contracts.receivables.receivableCount()));
+    for (const r of rows) {
+      const state = await chain.contracts.receivables.receivableOf(r.id);
+      expect([r.status, r.paid, r.disputed, r.frozen]).toEqual([statuses[Number(state.status)], state.paid.toString(), state.disputed, state.frozen]);
+    }
+    for (const holding of await database.db.select().from(receivableHoldings)) {
+      expect([holding.amount, holding.earmarked, holding.settled], holding.key).toEqual([
+        (await chain.contracts.receivables.balanceOf(holding.holder, holding.receivableId)).toString(),
+        (await chain.contracts.receivables.earmarkedOf(holding.receivableId, holding.holder)).toString(),
+        (await chain.contracts.receivables.settledOf(holding.receivableId, holding.holder)).toString(),
+      ]);
+    }
+    for (const lotRow of await database.db.select().from(receivableLots)) {
+      if (lotRow.status !== "earmarked") continue; // dissolved lots are deleted on chain
+      const onChainLot = await chain.contracts.receivables.lotOf(lotRow.id);
+      expect([lotRow.amount, lotRow.pledged]).toEqual([onChainLot.amount.toString(), onChainLot.pledged]);
+    }
   });
 
   it("yields the same tables whatever the block range, and replays change nothing", async () => {
