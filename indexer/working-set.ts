@@ -74,6 +74,18 @@ export function emptyTouches(): Touches {
 export const holdingKey = (receivableId: number, holder: string) => `${receivableId}:${holder}`;
 
 /**
+ * Rows that a loaded row makes handlers read although their events do not name them: a lot change
+ * moves its holder's earmark, and LotReduced does not name the holder. Without the holding loaded
+ * the handler took it for a new one (amount 0) and overwrote the stored row; its undo image said
+ * "did not exist", so a rollback deleted the holding.
+ */
+const FOLLOW_UP_TOUCHES: { [T in StateTable]?: (row: StateRows[T], touches: Touches) => void } = {
+  lots: (lot, touches) => touches.holdings.add(holdingKey(lot.receivableId, lot.holder)),
+};
+/** Tables whose rows add touches load first. */
+const LOAD_ORDER = [...STATE_TABLES].sort((a, b) => Number(b in FOLLOW_UP_TOUCHES) - Number(a in FOLLOW_UP_TOUCHES));
+
+/**
  * The rows one block range reads and writes, kept in memory while its events are handled and then
  * written in one transaction. Inside the reorg window it records, per block, the image each state
  * row had before the block first changed it: replaying those images backwards undoes the blocks.
@@ -97,7 +109,7 @@ export class WorkingSet {
 
   /** One query per table, binding the keys as one array: IN (...) would bind a parameter per key. */
   async load(executor: Executor, touches: Touches): Promise<void> {
-    for (const table of STATE_TABLES) {
+    for (const table of LOAD_ORDER) {
       if (touches[table].size === 0) continue;
       const keyColumn = stateKeyColumns[table];
       const keys = sql.param([...touches[table]].map(String));
@@ -107,7 +119,11 @@ export class WorkingSet {
         .from(stateTables[table] as typeof members)
         .where(sql`${keyColumn} = ANY(${keys}::${cast})`);
       const property = KEY_PROPERTIES[table];
-      for (const row of found) this.rows[table].set(String((row as Record<string, unknown>)[property]), row as never);
+      const followUp = FOLLOW_UP_TOUCHES[table] as ((row: unknown, touches: Touches) => void) | undefined;
+      for (const row of found) {
+        this.rows[table].set(String((row as Record<string, unknown>)[property]), row as never);
+        followUp?.(row, touches);
+      }
     }
   }
 

@@ -20,8 +20,14 @@ describe(`indexer stop and restart on hardhat node (${databaseKind})`, () => {
   /** Tables of one uninterrupted sync: of the whole chain, and up to the checkpoints the tests stop at. */
   let full: TableDump;
   const upTo = new Map<number, TableDump>();
-  /** The range of 4 blocks starting there fails in the second test (chosen in beforeAll). */
-  let failAt: number;
+  /**
+   * The range of 4 blocks starting there fails in the second test (chosen in beforeAll): one that
+   * commissions and inspects batches, and one that settles and closes holders of a receivable.
+   */
+  const failRanges = { goods: 0, receivables: 0 };
+  /** Where the first test stops inside the demo's receivables story (chosen in beforeAll). */
+  let soldAt: number;
+  let beforeLotRelease: number;
 
   beforeAll(async () => {
     [chain, database] = await Promise.all([startTestChain("hardhat"), openTestDatabase()]);
@@ -31,13 +37,27 @@ describe(`indexer stop and restart on hardhat node (${databaseKind})`, () => {
     expect(head - start).toBeGreaterThan(30);
     full = await referenceDump(chain, database);
     // The first of the 4-block ranges the test syncs in (from `start`) that commissions and inspects
-    // a batch, past the members' admissions.
-    const typesFrom = (block: number) =>
-      new Set(full.traceEvents.filter((e) => e.blockNumber >= block && e.blockNumber <= block + 3).map((e) => e.type));
-    failAt = start + 16;
-    while (!(typesFrom(failAt).has("commissioned") && typesFrom(failAt).has("inspected"))) failAt += 4;
-    expect(failAt + 3).toBeLessThan(head);
-    for (const block of [start + 9, start + 24, failAt - 1]) upTo.set(block, await referenceDump(chain, database, block));
+    // a batch, past the members' admissions; and the first that settles and closes receivable holders.
+    const typesFrom = (block: number, events: { blockNumber: number; type: string }[] = full.traceEvents) =>
+      new Set(events.filter((e) => e.blockNumber >= block && e.blockNumber <= block + 3).map((e) => e.type));
+    failRanges.goods = start + 16;
+    while (!(typesFrom(failRanges.goods).has("commissioned") && typesFrom(failRanges.goods).has("inspected"))) failRanges.goods += 4;
+    expect(failRanges.goods + 3).toBeLessThan(head);
+    const settles = (block: number) => typesFrom(block, full.receivableEvents);
+    failRanges.receivables = start;
+    while (!(settles(failRanges.receivables).has("holder_settled") && settles(failRanges.receivables).has("holder_closed"))) {
+      failRanges.receivables += 4;
+      expect(failRanges.receivables).toBeLessThan(head);
+    }
+    // The first test's stops inside the receivables story: right after a part is sold to the bank,
+    // and right before a lot is freed after its holder was settled (the freeing then has a range of its own).
+    const lastOf = (type: string) => Math.max(...full.receivableEvents.filter((e) => e.type === type).map((e) => e.blockNumber));
+    soldAt = lastOf("sold");
+    beforeLotRelease = lastOf("lot_released") - 1;
+    expect(soldAt).toBeGreaterThan(start + 24);
+    expect(beforeLotRelease).toBeGreaterThan(soldAt);
+    const stops = [start + 9, start + 24, soldAt, beforeLotRelease, failRanges.goods - 1, failRanges.receivables - 1];
+    for (const block of stops) upTo.set(block, await referenceDump(chain, database, block));
   });
   afterAll(async () => {
     await chain?.stop();
@@ -71,7 +91,20 @@ describe(`indexer stop and restart on hardhat node (${databaseKind})`, () => {
     expect(await checkpointBlock()).toBe(start + 24);
     expect(await dumpTables(database.db)).toEqual(upTo.get(start + 24));
 
-    // Instance 3 finishes in one range.
+    // Instance 3: one range that ends in the middle of the receivables story, right after a sale.
+    expect(await runAndStopAfter(1, { maxBlockRange: soldAt - (start + 24) })).toBe(1);
+    expect(await checkpointBlock()).toBe(soldAt);
+    expect(await dumpTables(database.db)).toEqual(upTo.get(soldAt));
+    expect(rowCounts(upTo.get(soldAt)!).receivableEvents).toBeLessThan(rowCounts(full).receivableEvents);
+
+    // Instance 4: one block per range through payments, settlements and closings, stopped before a lot is freed.
+    const between = full.receivableEvents.filter((e) => e.blockNumber > soldAt && e.blockNumber <= beforeLotRelease);
+    expect(between.map((e) => e.type)).toEqual(expect.arrayContaining(["lot_pledged", "payment", "holder_settled", "holder_closed"]));
+    expect(await runAndStopAfter(beforeLotRelease - soldAt, { maxBlockRange: 1 })).toBe(beforeLotRelease - soldAt);
+    expect(await checkpointBlock()).toBe(beforeLotRelease);
+    expect(await dumpTables(database.db)).toEqual(upTo.get(beforeLotRelease));
+
+    // Instance 5 finishes in one range.
     const last = testIndexer(chain, database.db);
     expect(await last.syncToHead()).toBe(head);
     const dump = await dumpTables(database.db);
@@ -83,13 +116,22 @@ describe(`indexer stop and restart on hardhat node (${databaseKind})`, () => {
     expect(await dumpTables(database.db)).toEqual(full);
   });
 
-  it("a range whose transaction fails at its last write leaves nothing half-written; a restart completes it", async () => {
+  it.each([
+    { name: "commissions and inspects batches", kind: "goods" as const },
+    { name: "settles and closes receivable holders", kind: "receivables" as const },
+  ])("a range that $name and fails at its last write leaves nothing half-written; a restart completes it", async ({ kind }) => {
     // A real database failure, no mock: a trigger makes the checkpoint update (the last statement of
     // a range's transaction, after its state, event, undo and block rows) raise from block failAt on.
+    const failAt = failRanges[kind];
     const rangeEnd = failAt + 3;
     // The failing range holds events that write event rows and change state rows.
-    const inRange = full.traceEvents.filter((e) => e.blockNumber >= failAt && e.blockNumber <= rangeEnd);
-    expect(inRange.map((e) => e.type)).toEqual(expect.arrayContaining(["commissioned", "inspected"]));
+    if (kind === "goods") {
+      const inRange = full.traceEvents.filter((e) => e.blockNumber >= failAt && e.blockNumber <= rangeEnd);
+      expect(inRange.map((e) => e.type)).toEqual(expect.arrayContaining(["commissioned", "inspected"]));
+    } else {
+      const inRange = full.receivableEvents.filter((e) => e.blockNumber >= failAt && e.blockNumber <= rangeEnd);
+      expect(inRange.map((e) => e.type)).toEqual(expect.arrayContaining(["holder_settled", "holder_closed"]));
+    }
     await database.db.execute(
       sql.raw(`CREATE OR REPLACE FUNCTION simulated_crash() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN
