@@ -88,7 +88,8 @@ export async function openChain(command: Command): Promise<ChainContext> {
     throw new UsageError(`--deployments: ${(error as Error).message}`);
   }
 
-  const provider = new JsonRpcProvider(rpcUrl, deployment.chainId, { staticNetwork: true, pollingInterval: 1000 });
+  // No response cache: a command sending several transactions must see each one's nonce used.
+  const provider = new JsonRpcProvider(rpcUrl, deployment.chainId, { staticNetwork: true, pollingInterval: 1000, cacheTimeout: -1 });
   openProviders.add(provider);
   const [chainId, code] = await Promise.all([
     provider.send("eth_chainId", []) as Promise<string>,

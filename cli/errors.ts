@@ -26,6 +26,9 @@ const MEMBER_STATUS = ["not admitted", "active", "suspended", "revoked"];
 /** ILienRegistry.LoanStatus, as the indexer and the API name them. */
 export const LOAN_STATUS = ["none", "offered", "withdrawn", "active", "released", "enforced"] as const;
 
+/** IReceivables.ReceivableStatus, as the indexer and the API name them. */
+const RECEIVABLE_STATUS = ["none", "registered", "confirmed", "cancelled", "rejected", "settled"] as const;
+
 /** What each field of ILienRegistry.InvalidTerms means, with the `loan offer` option that sets it. */
 const INVALID_TERMS: Record<string, string> = {
   financier: "the financier cannot be the borrower (--financier)",
@@ -108,7 +111,7 @@ const EXPLAIN: Record<string, Explain> = {
     `the expiry ${formatTime(expiresAt)} is not valid: it must be in the future (and, to extend, after the receipt's current expiry; a receipt without expiry cannot be extended)`,
   InvalidSplit: ([id]) => `receipt ${id} cannot be split that way: each part must be above zero and together less than the receipt's quantity`,
   InvalidCurrency: ([currency]) => `"${formatCurrency(currency)}" is not an ISO 4217 currency code`,
-  TransferToNonMember: ([to]) => `${to} is not an active member; receipts move between active members only`,
+  TransferToNonMember: ([to]) => `${to} is not an active member; receipts and receivables move between active members only`,
   NotLienRegistry: ([caller]) => `${caller} is not the lien registry`,
   ERC721NonexistentToken: ([id]) => `receipt ${id} does not exist (never issued, or redeemed)`,
   ERC721InsufficientApproval: ([operator, id]) => `${operator} is neither the holder of receipt ${id} nor approved by it`,
@@ -146,6 +149,45 @@ const EXPLAIN: Record<string, Explain> = {
   NothingOutstanding: ([loanId]) => `nothing is outstanding on loan ${loanId}; release it instead of enforcing`,
   EmptyRegistrationNumber: () => "the registration number is empty",
   ReentrantCall: () => "the lien registry was called back while it was changing a collateral",
+  // Receivables
+  UnknownReceivable: ([id]) => `receivable ${id} does not exist`,
+  InvalidDebtor: ([debtor]) => `${debtor} cannot be the debtor: it must be an active member other than the creditor`,
+  ZeroAmount: () => "the amount must be greater than zero",
+  InvalidDueDate: ([dueDate]) => `the due date ${formatTime(dueDate)} is not in the future`,
+  ZeroInvoiceHash: () => "the invoice hash is zero",
+  InvoiceAlreadyUsed: ([, existingId]) => `that invoice already backs receivable ${existingId}; an invoice backs one receivable, ever`,
+  NotDebtor: ([id, caller, debtor]) => `the debtor of receivable ${id} is ${debtor}, not ${caller}`,
+  NotCreditor: ([id, caller]) => `${caller} is not the creditor of receivable ${id}`,
+  NotRegistrant: ([caller, creditor]) => `${caller} cannot register for creditor ${creditor}`,
+  InvalidDebtorSignature: ([debtor]) =>
+    `the signature is not ${debtor}'s over this registration: it was changed after signing, or signed by another key or for another contract`,
+  InvalidStatus: ([id, status]) =>
+    `receivable ${id} is ${RECEIVABLE_STATUS[Number(status)] ?? `in status ${status}`}, which this operation does not allow`,
+  ReceivableIsDisputed: ([id]) => `the debtor disputes receivable ${id}; nothing of it moves until the dispute is resolved`,
+  ReceivableNotDisputed: ([id]) => `receivable ${id} is not disputed`,
+  ReceivableIsFrozen: ([id]) => `receivable ${id} is frozen by a regulator`,
+  ReceivableNotFrozen: ([id]) => `receivable ${id} is not frozen`,
+  ReceivableInSettlement: ([id, paid]) => `the debtor has paid ${paid} minor units of receivable ${id}; it no longer moves`,
+  AmountEarmarked: ([id, holder, earmarked]) => `${earmarked} of ${holder}'s part of receivable ${id} is earmarked in lots and cannot move`,
+  InsufficientFreeAmount: ([id, holder, requested, free]) =>
+    `${holder} has ${free} minor units of receivable ${id} free (not earmarked), less than the ${requested} requested`,
+  UnknownLot: ([lotId]) => `lot ${lotId} does not exist (never earmarked, or released)`,
+  NotLotHolder: ([lotId, caller, holder]) => `lot ${lotId} belongs to ${holder}, not to ${caller}`,
+  LotAlreadyPledged: ([lotId]) => `lot ${lotId} is pledged; it cannot be released until its lien is`,
+  LotNotPledged: ([lotId]) => `lot ${lotId} is not pledged`,
+  InvalidLotAmount: ([lotId, amount]) => `${amount} is not a valid part of lot ${lotId}: above zero and below the lot's amount`,
+  UnknownSale: ([saleId]) => `sale ${saleId} does not exist (never offered, withdrawn, or taken)`,
+  NotSeller: ([saleId, caller]) => `${caller} did not offer sale ${saleId}`,
+  NotSaleFinancier: ([saleId, caller]) => `sale ${saleId} was not offered to ${caller}`,
+  InvalidPrice: ([amount, price]) => `a price of ${price} for ${amount} is not valid: above zero and at most the amount`,
+  InvalidFinancier: ([financier]) => `${financier} is not an active member with role FINANCIER`,
+  NotPayer: ([id, caller]) => `${caller} is neither the debtor of receivable ${id} nor its payment agent`,
+  PaymentExceedsOutstanding: ([id, amount, outstanding]) =>
+    `a payment of ${amount} minor units exceeds the ${outstanding} outstanding on receivable ${id}`,
+  NothingPaid: ([id]) => `nothing has been paid on receivable ${id}; there is nothing to settle`,
+  ERC1155InsufficientBalance: ([sender, balance, needed, id]) => `${sender} holds ${balance} of receivable ${id}, less than the ${needed} requested`,
+  ERC1155MissingApprovalForAll: ([operator, owner]) => `${operator} is not approved to move ${owner}'s receivables`,
+  ERC1155InvalidReceiver: ([receiver]) => `${receiver} cannot receive receivables`,
   // OpenZeppelin utilities (Multicall, EIP-712 names)
   FailedCall: () => "a call within the transaction failed without a reason",
   AddressEmptyCode: ([target]) => `${target} has no contract code`,

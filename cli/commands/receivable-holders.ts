@@ -101,15 +101,13 @@ export function registerHolderCommands(receivable: Command): void {
       if (holders.length === 0) {
         throw new CliError(`receivable ${receivableId} has no holder with a non-zero balance (it is ${receivableStatusName(view.status)})`);
       }
-      const { address, contracts } = await chain.member();
-      // One nonce per transaction, counted here: the provider may answer a repeated nonce query from its cache.
-      let nonce = await chain.provider.getTransactionCount(address, "pending");
+      const { contracts } = await chain.member();
       const sent: { tx: ContractTransactionReceipt; holders: number }[] = [];
       let settled = 0n;
       let closed = 0;
       for (let i = 0; i < holders.length; i += opts.batchSize) {
         const batch = holders.slice(i, i + opts.batchSize);
-        const tx = await chain.send(contracts.receivables.settleHolders(receivableId, batch, { nonce: nonce++ }));
+        const tx = await chain.send(contracts.receivables.settleHolders(receivableId, batch));
         sent.push({ tx, holders: batch.length });
         for (const event of receivableEvents(chain, tx, "HolderSettled")) settled += event.args.amount as bigint;
         closed += receivableEvents(chain, tx, "HolderClosed").length;

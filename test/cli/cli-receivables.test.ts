@@ -82,12 +82,8 @@ describe("member CLI: receivables", { timeout: 300_000 }, () => {
     expect(await balance(orchard, ids.main)).toBe(100_000_000n);
 
     // Only the debtor confirms; nothing moves before.
-    expect(await refused(orchard, ["receivable", "confirm", ids.main], 1)).toBe(
-      `Error: NotDebtor(${ids.main}, ${orchard.address}, ${juicePlant.address})`,
-    );
-    expect(await refused(orchard, ["receivable", "transfer", ids.main, tier2.address, "--amount", "100"], 1)).toBe(
-      `Error: InvalidStatus(${ids.main}, 1)`,
-    );
+    expect(await refused(orchard, ["receivable", "confirm", ids.main], 1)).toMatch(/^Error: .+ \(NotDebtor\)$/);
+    expect(await refused(orchard, ["receivable", "transfer", ids.main, tier2.address, "--amount", "100"], 1)).toMatch(/^Error: .+ \(InvalidStatus\)$/);
     expect(await ok(juicePlant, ["receivable", "confirm", ids.main])).toMatch(
       new RegExp(`^Confirmed receivable ${ids.main}: CNY 1,000,000.00 owed by ${short(juicePlant.address)} ${TX}$`),
     );
@@ -156,8 +152,8 @@ describe("member CLI: receivables", { timeout: 300_000 }, () => {
     expect(await receivables().receivableCount()).toBe(countBefore);
 
     const edited = file("edited.json", JSON.stringify({ ...content, registration: { ...content.registration, faceValue: "60000000" } }));
-    expect(await refused(orchard, ["receivable", "register-signed", edited], 1)).toBe(`Error: InvalidDebtorSignature(${juicePlant.address})`);
-    expect(await refused(tier2, ["receivable", "register-signed", signedFile], 1)).toBe(`Error: NotRegistrant(${tier2.address}, ${orchard.address})`);
+    expect(await refused(orchard, ["receivable", "register-signed", edited], 1)).toMatch(/^Error: .+ \(InvalidDebtorSignature\)$/);
+    expect(await refused(tier2, ["receivable", "register-signed", signedFile], 1)).toMatch(/^Error: .+ \(NotRegistrant\)$/);
     expect(await refused(orchard, ["receivable", "register-signed", file("foreign.json", JSON.stringify({ ...content, chainId: 1 }))], 2)).toContain(
       `chainId is 1: the registration was signed for another chain than this deployment's (chain ${chain.deployment.chainId})`,
     );
@@ -172,19 +168,19 @@ describe("member CLI: receivables", { timeout: 300_000 }, () => {
     expect(view.status).toBe(2n); // Confirmed at once
     expect(view.faceValue).toBe(50_000_000n);
     expect(await balance(orchard, ids.signed)).toBe(50_000_000n);
-    expect(await refused(orchard, ["receivable", "register-signed", signedFile], 1)).toBe(`Error: InvoiceAlreadyUsed(${invoiceHash}, ${ids.signed})`);
+    expect(await refused(orchard, ["receivable", "register-signed", signedFile], 1)).toMatch(/^Error: .+ \(InvoiceAlreadyUsed\)$/);
 
     // The debtor disputes it and withdraws the dispute; a regulator freezes and unfreezes it.
     expect(await ok(juicePlant, ["receivable", "dispute", ids.signed, "--reason", "short delivery, note 2026-118"])).toMatch(
       new RegExp(`^Disputed receivable ${ids.signed}: nothing moves, is pledged, sold or settled until the dispute is resolved ${TX}$`),
     );
-    expect(await refused(orchard, ["receivable", "transfer", ids.signed, tier2.address, "--amount", "1"], 1)).toBe(`Error: ReceivableIsDisputed(${ids.signed})`);
+    expect(await refused(orchard, ["receivable", "transfer", ids.signed, tier2.address, "--amount", "1"], 1)).toMatch(/^Error: .+ \(ReceivableIsDisputed\)$/);
     await ok(juicePlant, ["receivable", "resolve-dispute", ids.signed]);
     expect(await refused(orchard, ["receivable", "freeze", ids.signed, "--reason", "x"], 1)).toContain("(MissingRole)");
     await ok(regulator, ["receivable", "freeze", ids.signed, "--reason", "court order (2026) Lu 06 Zhi 77"]);
     const frozen = await receivables().receivableOf(ids.signed);
     expect([frozen.frozen, frozen.disputed]).toEqual([true, false]);
-    expect(await refused(orchard, ["receivable", "earmark", ids.signed, "--amount", "1"], 1)).toBe(`Error: ReceivableIsFrozen(${ids.signed})`);
+    expect(await refused(orchard, ["receivable", "earmark", ids.signed, "--amount", "1"], 1)).toMatch(/^Error: .+ \(ReceivableIsFrozen\)$/);
     expect(await okJson(regulator, ["receivable", "unfreeze", ids.signed, "--reason", "order lifted"])).toMatchObject({
       action: "receivable.unfreeze",
       reasonHash: sha256Hex("order lifted"),
@@ -244,10 +240,10 @@ describe("member CLI: receivables", { timeout: 300_000 }, () => {
 
     // More than the free amount: refused by the contract, decoded, nothing moved.
     expect(await refused(orchard, ["receivable", "transfer", ids.main, tier2.address, "--amount", "600000.00 CNY"], 1)).toBe(
-      `Error: AmountEarmarked(${ids.main}, ${orchard.address}, 20000000)`,
+      `Error: 20000000 of ${orchard.address}'s part of receivable ${ids.main} is earmarked in lots and cannot move (AmountEarmarked)`,
     );
     expect(await refused(orchard, ["receivable", "earmark", ids.main, "--amount", "600000.00 CNY"], 1)).toBe(
-      `Error: InsufficientFreeAmount(${ids.main}, ${orchard.address}, 60000000, 50000000)`,
+      `Error: ${orchard.address} has 50000000 minor units of receivable ${ids.main} free (not earmarked), less than the 60000000 requested (InsufficientFreeAmount)`,
     );
     expect(await balance(orchard, ids.main)).toBe(70_000_000n);
     expect(await receivables().earmarkedOf(ids.main, orchard.address)).toBe(20_000_000n);
@@ -272,7 +268,7 @@ describe("member CLI: receivables", { timeout: 300_000 }, () => {
     );
     expect((await receivables().lotOf(ids.lot)).pledged).toBe(true);
     expect((await chain.contracts.liens.loanOf(loanId)).status).toBe(3n); // Active
-    expect(await refused(orchard, ["receivable", "release-lot", ids.lot], 1)).toBe(`Error: LotAlreadyPledged(${ids.lot})`);
+    expect(await refused(orchard, ["receivable", "release-lot", ids.lot], 1)).toMatch(/^Error: .+ \(LotAlreadyPledged\)$/);
     expect(await okJson(null, ["loan", "show", loanId])).toMatchObject({
       status: "active",
       terms: { collateral: chain.deployment.contracts.Receivables, collateralId: ids.lot },
@@ -327,7 +323,7 @@ describe("member CLI: receivables", { timeout: 300_000 }, () => {
     );
     expect(match, offered).not.toBeNull();
     const saleId = match![1];
-    expect(await refused(tier3, ["receivable", "accept-sale", saleId], 1)).toBe(`Error: NotSaleFinancier(${saleId}, ${tier3.address})`);
+    expect(await refused(tier3, ["receivable", "accept-sale", saleId], 1)).toMatch(/^Error: .+ \(NotSaleFinancier\)$/);
     expect(await ok(bank, ["receivable", "accept-sale", saleId])).toMatch(
       new RegExp(`^Bought CNY 100,000.00 of receivable ${ids.main} from ${short(tier2.address)} for CNY 98,000.00 \\(a 2.00% discount\\), sale ${saleId} ${TX}$`),
     );
@@ -337,7 +333,7 @@ describe("member CLI: receivables", { timeout: 300_000 }, () => {
     // A second offer, withdrawn.
     const withdrawn = await okJson<{ saleId: string }>(tier3, ["receivable", "sell", ids.main, "--financier", bank.address, "--amount", "5000000", "--price", "5000000"]);
     expect(await ok(tier3, ["receivable", "withdraw-sale", withdrawn.saleId])).toMatch(new RegExp(`^Withdrew sale ${withdrawn.saleId} of receivable ${ids.main} ${TX}$`));
-    expect(await refused(bank, ["receivable", "accept-sale", withdrawn.saleId], 1)).toBe(`Error: UnknownSale(${withdrawn.saleId})`);
+    expect(await refused(bank, ["receivable", "accept-sale", withdrawn.saleId], 1)).toMatch(/^Error: .+ \(UnknownSale\)$/);
   });
 
   it("records payments (the debtor's bank as agent) and settles every holder in batches until the receivable is settled", async () => {
@@ -348,15 +344,13 @@ describe("member CLI: receivables", { timeout: 300_000 }, () => {
     expect(await ok(juicePlant, ["receivable", "appoint-agent", ids.main, bank.address])).toMatch(
       new RegExp(`^Appointed ${short(bank.address)} to record payments of receivable ${ids.main} ${TX}$`),
     );
-    expect(await refused(tier2, ["receivable", "pay", ids.main, "--amount", "1"], 1)).toBe(`Error: NotPayer(${ids.main}, ${tier2.address})`);
+    expect(await refused(tier2, ["receivable", "pay", ids.main, "--amount", "1"], 1)).toMatch(/^Error: .+ \(NotPayer\)$/);
     const slip = file("cnaps-1.txt", "CNAPS 2026-12-01 0001");
     expect(await ok(bank, ["receivable", "pay", ids.main, "--amount", "400000.00 CNY", "--reference", slip])).toMatch(
       new RegExp(`^Recorded a payment of CNY 400,000.00 on receivable ${ids.main}: paid CNY 400,000.00 of CNY 1,000,000.00, outstanding CNY 600,000.00 ${TX}$`),
     );
     // In settlement, holdings are fixed.
-    expect(await refused(tier2, ["receivable", "transfer", ids.main, tier3.address, "--amount", "1"], 1)).toBe(
-      `Error: ReceivableInSettlement(${ids.main}, 40000000)`,
-    );
+    expect(await refused(tier2, ["receivable", "transfer", ids.main, tier3.address, "--amount", "1"], 1)).toMatch(/^Error: .+ \(ReceivableInSettlement\)$/);
 
     // Anyone may settle: here tier-3, 4 holders in transactions of 3.
     const partial = await okJson<{ holders: string[]; settled: string; status: string; transactions: unknown[] }>(tier3, ["receivable", "settle", ids.main, "--batch-size", "3"]);
@@ -409,7 +403,7 @@ describe("member CLI: receivables", { timeout: 300_000 }, () => {
     expect(await refused(orchard, ["receivable", "settle", ids.signed, "--batch-size", "0"], 2)).toContain("option '--batch-size <n>' argument '0' is invalid");
     expect(await refused(regulator, ["receivable", "freeze", ids.signed], 2)).toContain("required option '--reason <text>' not specified");
     expect(await refused(orchard, ["receivable", "show", "0"], 2)).toContain("argument 'receivableId'");
-    expect(await refused(null, ["receivable", "show", "999"], 1)).toBe("Error: UnknownReceivable(999)");
+    expect(await refused(null, ["receivable", "show", "999"], 1)).toBe("Error: receivable 999 does not exist (UnknownReceivable)");
     // Nothing of the above reached the chain.
     expect(await receivables().receivableIdOfInvoice(sha256Hex(fs.readFileSync(invoice)))).toBe(0n);
   });

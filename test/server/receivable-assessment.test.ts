@@ -123,7 +123,7 @@ describe("receivable assessment (the verdict rules)", () => {
 
   it("warns about a dispute that was resolved", () => {
     const resolved = facts((f) => {
-      const event = { txHash: "0x" + "05".repeat(32), logIndex: 0, blockNumber: 9, blockTime: REGISTERED, receivableId: 4, actor: DEBTOR, counterparty: null, amount: null, details: {} };
+      const event = { txHash: "0x" + "05".repeat(32), blockHash: "0x" + "06".repeat(32), logIndex: 0, blockNumber: 9, blockTime: REGISTERED, receivableId: 4, actor: DEBTOR, counterparty: null, amount: null, details: {} };
       f.disputesAndFreezes.push({ ...event, type: "disputed" }, { ...event, logIndex: 1, type: "dispute_resolved" });
     });
     expect(codes(assess(resolved).warnings)).toEqual(["DISPUTED_BEFORE"]);
