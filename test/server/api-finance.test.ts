@@ -235,7 +235,8 @@ describe(`warehouse receipts and loans through the API (${databaseKind})`, () =>
 
     it("lists loans by financier, borrower and status", async () => {
       const all = await system.get(`/api/v1/loans?financier=${members.bank}`);
-      expect(all.body.items.map((l: any) => l.id)).toEqual([loans.apples, loans.discs, activeLoanId]);
+      // The receivables story's loan on a lot, repaid and released, comes between the demo's and this file's.
+      expect(all.body.items.map((l: any) => l.id)).toEqual([loans.apples, loans.discs, system.demo.receivables.loanId, activeLoanId]);
       const active = await system.get(`/api/v1/loans?status=active`);
       expect(active.body.items.map((l: any) => l.id)).toEqual([activeLoanId]);
       const byBorrower = await system.get(`/api/v1/loans?borrower=${members.partsMaker}`);
