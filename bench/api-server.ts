@@ -100,6 +100,25 @@ export function describeLoad(connections: number, r: autocannon.Result, p99Targe
   );
 }
 
+/**
+ * Loads one bank-verification endpoint: prints the first answer's verdict, warms up, then measures
+ * 1, 10 and 50 connections asking for every path in turn; the p99 target applies on PostgreSQL.
+ */
+export async function measureVerifications(
+  database: BenchDatabase,
+  url: string,
+  paths: string[],
+  options: { duration: number; p99TargetMs: number },
+): Promise<void> {
+  const sample = (await (await fetch(url + paths[0])).json()) as { verdict: string; reasons: { code: string }[] };
+  console.log(`${database.label}: ${paths[0]} is ${sample.verdict} (${sample.reasons.map((r) => r.code).join(", ") || "no reasons"})`);
+  await loadPaths(url, paths, 10, Math.min(3, options.duration)); // warm-up: JIT, prepared statements, pool
+  for (const connections of [1, 10, 50]) {
+    const result = await loadPaths(url, paths, connections, options.duration);
+    console.log(describeLoad(connections, result, database.label === "PostgreSQL" ? options.p99TargetMs : undefined));
+  }
+}
+
 if (require.main === module && process.argv[2] === "--serve") {
   serve(JSON.parse(process.argv[3])).catch((error) => {
     console.error(error);

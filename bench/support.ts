@@ -208,6 +208,12 @@ export class TxPump {
     return this.send(from, encodeCall("multicall", [calls]), to);
   }
 
+  /** Sends `calls` to `to` as `from` in multicalls of `perTx` calls; resolves when all are mined. */
+  async multicallAll(from: string, calls: string[], to: string, perTx = 100): Promise<Receipt[]> {
+    const batches = Array.from({ length: Math.ceil(calls.length / perTx) }, (_, i) => calls.slice(i * perTx, (i + 1) * perTx));
+    return this.waitAll(await Promise.all(batches.map((batch) => this.multicall(from, batch, to))));
+  }
+
   async wait(hash: string): Promise<Receipt> {
     for (;;) {
       if (this.failure) throw this.failure;

@@ -16,27 +16,17 @@ import type { LocalNodeKind } from "../shared/chain/local-node";
 import { contractInterfaces } from "../shared/chain/contracts";
 import { roleBits } from "../shared/roles";
 import { encodeCurrency } from "../shared/trade-codes";
-import { describeLoad, loadPaths, onEachDatabase } from "./api-server";
+import { measureVerifications, onEachDatabase } from "./api-server";
 import {
   doc, encodeCall, flag, fmt, KGM, nextBatchId, REGION, seconds, startBenchChain,
-  TxPump, type BenchChain, type BenchDatabase,
+  TxPump, type BenchChain,
 } from "./support";
 
 const APPLES = 6_970_000_000_017n;
 const NO_CARRIER = "0x0000000000000000000000000000000000000000";
 const QUANTITY = 10_000;
 const DAY = 86_400;
-const PER_TX = 100;
 const P99_TARGET_MS = 25;
-
-const chunk = <T>(items: T[], size: number): T[][] =>
-  Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
-
-/** Sends `calls` to `contract` in multicalls of PER_TX as `from`; resolves when all are mined. */
-async function multicallAll(pump: TxPump, from: string, to: string, calls: string[]): Promise<void> {
-  const hashes = await Promise.all(chunk(calls, PER_TX).map((batch) => pump.multicall(from, batch, to)));
-  await pump.waitAll(hashes);
-}
 
 /** Builds the receipts; returns their ids. */
 async function buildReceipts(chain: BenchChain, count: number): Promise<number[]> {
@@ -53,9 +43,9 @@ async function buildReceipts(chain: BenchChain, count: number): Promise<number[]
   const first = await nextBatchId(chain);
   const batchIds = Array.from({ length: count }, (_, i) => first + i);
   const ledger = chain.deployment.contracts.ProvenanceLedger;
-  await multicallAll(pump, producer, ledger, batchIds.map((id) => encodeCall("commission", [APPLES, `LOT-${id}`, QUANTITY, KGM, REGION, now - DAY, doc(`lot ${id}`)])));
-  await multicallAll(pump, producer, ledger, batchIds.map((id) => encodeCall("ship", [id, warehouse, QUANTITY, NO_CARRIER, doc(`waybill ${id}`)])));
-  await multicallAll(pump, warehouse, ledger, batchIds.map((id) => encodeCall("receiveShipment", [id])));
+  await pump.multicallAll(producer, batchIds.map((id) => encodeCall("commission", [APPLES, `LOT-${id}`, QUANTITY, KGM, REGION, now - DAY, doc(`lot ${id}`)])), ledger);
+  await pump.multicallAll(producer, batchIds.map((id) => encodeCall("ship", [id, warehouse, QUANTITY, NO_CARRIER, doc(`waybill ${id}`)])), ledger);
+  await pump.multicallAll(warehouse, batchIds.map((id) => encodeCall("receiveShipment", [id])), ledger);
 
   const receipts = contractInterfaces.WarehouseReceipt;
   const cny = encodeCurrency("CNY");
@@ -75,10 +65,10 @@ async function buildReceipts(chain: BenchChain, count: number): Promise<number[]
       },
     ]),
   );
-  await multicallAll(pump, warehouse, WarehouseReceipt, issues);
+  await pump.multicallAll(warehouse, issues, WarehouseReceipt);
   const receiptIds = batchIds.map((_, i) => i + 1);
   const attests = receiptIds.filter((id) => id % 3 === 0).map((id) => receipts.encodeFunctionData("attest", [id, doc(`check ${id}`)]));
-  await multicallAll(pump, warehouse, WarehouseReceipt, attests);
+  await pump.multicallAll(warehouse, attests, WarehouseReceipt);
 
   const liens = contractInterfaces.LienRegistry;
   const terms = receiptIds
@@ -96,20 +86,9 @@ async function buildReceipts(chain: BenchChain, count: number): Promise<number[]
       offerExpiresAt: now + 7 * DAY,
       salt: "0x" + randomBytes(32).toString("hex"),
     }));
-  await multicallAll(pump, producer, LienRegistry, terms.map((t) => liens.encodeFunctionData("offer", [t])));
-  await multicallAll(pump, bank, LienRegistry, terms.map((t) => liens.encodeFunctionData("accept", [t, 8_000_000])));
+  await pump.multicallAll(producer, terms.map((t) => liens.encodeFunctionData("offer", [t])), LienRegistry);
+  await pump.multicallAll(bank, terms.map((t) => liens.encodeFunctionData("accept", [t, 8_000_000])), LienRegistry);
   return receiptIds;
-}
-
-async function measure(database: BenchDatabase, url: string, receiptIds: number[], duration: number): Promise<void> {
-  const paths = receiptIds.map((id) => `/api/v1/receipts/${id}/verification`);
-  const sample = (await (await fetch(url + paths[0])).json()) as { verdict: string; reasons: { code: string }[] };
-  console.log(`${database.label}: receipt ${receiptIds[0]} is ${sample.verdict} (${sample.reasons.map((r) => r.code).join(", ") || "no reasons"})`);
-  await loadPaths(url, paths, 10, Math.min(3, duration)); // warm-up: JIT, prepared statements, pool
-  for (const connections of [1, 10, 50]) {
-    const result = await loadPaths(url, paths, connections, duration);
-    console.log(describeLoad(connections, result, database.label === "PostgreSQL" ? P99_TARGET_MS : undefined));
-  }
 }
 
 async function main(): Promise<void> {
@@ -123,7 +102,8 @@ async function main(): Promise<void> {
     const start = performance.now();
     const receiptIds = await buildReceipts(chain, count);
     console.log(`Built ${fmt(count)} receipts (${fmt(count / 2)} pledged) in ${fmt(seconds(start), 1)} s`);
-    await onEachDatabase(chain, (database, url) => measure(database, url, receiptIds, duration));
+    const paths = receiptIds.map((id) => `/api/v1/receipts/${id}/verification`);
+    await onEachDatabase(chain, (database, url) => measureVerifications(database, url, paths, { duration, p99TargetMs: P99_TARGET_MS }));
   } finally {
     await chain.stop();
   }

@@ -36,7 +36,9 @@ import { createLoansRepository } from "./loans/loans.repository";
 import { createLoansService } from "./loans/loans.service";
 import { loanRoutes } from "./loans/loans.routes";
 import { createReceivablesRepository } from "./receivables/receivables.repository";
-import { createReceivablesService, RECEIVABLE_VERIFICATION_CACHE_ENTRIES } from "./receivables/receivables.service";
+import {
+  createReceivablesService, DEBTOR_RECORD_CACHE_ENTRIES, RECEIVABLE_VERIFICATION_CACHE_ENTRIES,
+} from "./receivables/receivables.service";
 import { receivableRoutes } from "./receivables/receivables.routes";
 import { healthRoutes } from "./health/health.routes";
 
@@ -83,7 +85,10 @@ export function createApp(options: AppOptions): { app: Express; routes: RouteTab
     createReceivablesService(
       createReceivablesRepository(db),
       membersRepository,
-      createIndexedCache(db, RECEIVABLE_VERIFICATION_CACHE_ENTRIES, options.checkpointWatch),
+      {
+        verification: createIndexedCache(db, RECEIVABLE_VERIFICATION_CACHE_ENTRIES, options.checkpointWatch),
+        debtorRecords: createIndexedCache(db, DEBTOR_RECORD_CACHE_ENTRIES, options.checkpointWatch),
+      },
       clock,
     ),
   );

@@ -1,6 +1,6 @@
 import { roleNames } from "../../shared/roles";
 import { labeller } from "../members/parties";
-import type { ReceivableVerificationFacts } from "./receivables.repository";
+import type { DebtorRecord, ReceivableVerificationFacts } from "./receivables.repository";
 import type {
   ReceivableReason, ReceivableVerificationView, ReceivableWarning,
 } from "./receivables.schemas";
@@ -33,6 +33,7 @@ const moneyText = (totals: { currency: string; amount: string }[]) =>
  */
 export function assessReceivable(
   facts: ReceivableVerificationFacts,
+  record: DebtorRecord,
   holderAddress: string | null,
   minDaysToDue: number,
   now: number,
@@ -50,7 +51,6 @@ export function assessReceivable(
     };
   };
 
-  const record = facts.debtorRecord;
   const overdueOpen = record.open.filter((group) => group.deadline < now);
   const overdueByCurrency = byCurrency(overdueOpen);
   const dueReceivables = record.paidOnTime + record.paidLate + overdueOpen.reduce((sum, group) => sum + group.count, 0);

@@ -67,13 +67,19 @@ export interface ReceivableVerificationFacts {
   transfers: TransferRow[];
   disputesAndFreezes: ReceivableEventRow[];
   liens: ReceivableLienFacts[];
-  debtorRecord: {
-    paidOnTime: number;
-    paidLate: number;
-    /** The debtor's confirmed receivables not yet paid in full, by currency and deadline (due date + grace). */
-    open: { currency: string; deadline: number; outstanding: string; count: number }[];
-  };
   checkpoint: { blockNumber: number; blockHash: string; blockTime: number } | null;
+}
+
+/**
+ * A debtor's payment record, as clock-free facts: receivables paid in full by their deadline (due date
+ * plus grace) or after it, and those still open grouped by currency and deadline, so the caller
+ * decides which are overdue. Shared by every receivable of the debtor: a bank checking a book of
+ * receivables on a few large buyers reads each buyer's record once per indexed state.
+ */
+export interface DebtorRecord {
+  paidOnTime: number;
+  paidLate: number;
+  open: { currency: string; deadline: number; outstanding: string; count: number }[];
 }
 
 /** "Confirmed, past due date plus grace, not paid in full" at time `now`, for receivables row `r`. */
@@ -111,13 +117,7 @@ function prepareVerificationStatement(db: Database) {
               lots AS (SELECT * FROM receivable_lots WHERE receivable_id = ${p("receivableId")}::bigint),
               liens AS (SELECT l.*, lots.id AS lot_id FROM lots
                         JOIN loans l ON l.collateral_kind = ${RECEIVABLE_COLLATERAL_KIND} AND l.collateral_id = lots.id::numeric
-                        WHERE l.status IN ('offered', 'active')),
-              debtor_paid AS (
-                SELECT d.due_date + d.grace_seconds AS deadline,
-                       (SELECT max(e.block_time) FROM receivable_events e WHERE e.receivable_id = d.id AND e.type = 'payment') AS paid_at
-                FROM receivables d, r
-                WHERE d.debtor = r.debtor AND d.status IN ('confirmed', 'settled') AND d.paid = d.face_value
-              )
+                        WHERE l.status IN ('offered', 'active'))
             SELECT json_build_object(
               'receivable', (SELECT ${rowJson(receivables, "r")} FROM r),
               'members', (SELECT coalesce(json_agg(json_build_object(
@@ -149,23 +149,40 @@ function prepareVerificationStatement(db: Database) {
                           'status', l.status, 'principal', l.principal::text, 'outstanding', l.outstanding::text,
                           'maturity', l.maturity) ORDER BY l.offered_at, l.id), '[]'::json)
                         FROM liens l),
-              'debtorRecord', json_build_object(
-                'paidOnTime', (SELECT count(*) FROM debtor_paid WHERE paid_at <= deadline),
-                'paidLate', (SELECT count(*) FROM debtor_paid WHERE paid_at > deadline),
-                'open', (SELECT coalesce(json_agg(json_build_object(
-                            'currency', o.currency, 'deadline', o.deadline, 'outstanding', o.outstanding, 'count', o.count)
-                            ORDER BY o.deadline, o.currency), '[]'::json)
-                         FROM (SELECT d.currency, d.due_date + d.grace_seconds AS deadline,
-                                      sum(d.face_value - d.paid)::text AS outstanding, count(*) AS count
-                               FROM receivables d, r
-                               WHERE d.debtor = r.debtor AND d.status = 'confirmed' AND d.paid < d.face_value
-                               GROUP BY 1, 2) o)),
               'checkpoint', (SELECT json_build_object('blockNumber', block_number, 'blockHash', block_hash, 'blockTime', block_time)
                              FROM indexer_checkpoints WHERE id = 'main')
             ) AS facts
             WHERE EXISTS (SELECT FROM r)) AS v`,
     )
     .prepare("receivable_verification");
+}
+
+/** The debtor's payment record in one statement (see DebtorRecord). */
+function prepareDebtorRecordStatement(db: Database) {
+  const p = sql.placeholder;
+  return db
+    .select({ record: sql<DebtorRecord>`v.record` })
+    .from(
+      sql`(WITH paid AS (
+              SELECT d.due_date + d.grace_seconds AS deadline,
+                     (SELECT max(e.block_time) FROM receivable_events e WHERE e.receivable_id = d.id AND e.type = 'payment') AS paid_at
+              FROM receivables d
+              WHERE d.debtor = ${p("debtor")}::text AND d.status IN ('confirmed', 'settled') AND d.paid = d.face_value
+            )
+            SELECT json_build_object(
+              'paidOnTime', (SELECT count(*) FROM paid WHERE paid_at <= deadline),
+              'paidLate', (SELECT count(*) FROM paid WHERE paid_at > deadline),
+              'open', (SELECT coalesce(json_agg(json_build_object(
+                          'currency', o.currency, 'deadline', o.deadline, 'outstanding', o.outstanding, 'count', o.count)
+                          ORDER BY o.deadline, o.currency), '[]'::json)
+                       FROM (SELECT d.currency, d.due_date + d.grace_seconds AS deadline,
+                                    sum(d.face_value - d.paid)::text AS outstanding, count(*) AS count
+                             FROM receivables d
+                             WHERE d.debtor = ${p("debtor")}::text AND d.status = 'confirmed' AND d.paid < d.face_value
+                             GROUP BY 1, 2) o)
+            ) AS record) AS v`,
+    )
+    .prepare("receivable_debtor_record");
 }
 
 export interface CalendarRow {
@@ -195,6 +212,7 @@ export interface ExposureByFinancierRow {
 
 export function createReceivablesRepository(db: Database) {
   const verificationStatement = prepareVerificationStatement(db);
+  const debtorRecordStatement = prepareDebtorRecordStatement(db);
 
   async function holdingsOf(receivableId: number): Promise<HoldingRow[]> {
     return queryRows<HoldingRow>(
@@ -360,6 +378,10 @@ export function createReceivablesRepository(db: Database) {
     async verificationFacts(receivableId: number, holder: string | null): Promise<ReceivableVerificationFacts | undefined> {
       const [row] = await verificationStatement.execute({ receivableId, holder });
       return row?.facts ?? undefined;
+    },
+    async debtorRecord(debtor: string): Promise<DebtorRecord> {
+      const [row] = await debtorRecordStatement.execute({ debtor });
+      return row.record;
     },
   };
 }

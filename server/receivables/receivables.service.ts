@@ -5,7 +5,9 @@ import { ledgerTime, type LedgerClock } from "../http/ledger-clock";
 import type { MembersRepository } from "../members/members.repository";
 import { partyLabeller } from "../members/parties";
 import { assessReceivable } from "./receivable-assessment";
-import type { CalendarRow, ReceivablesRepository, ReceivableRow, ReceivableVerificationFacts } from "./receivables.repository";
+import type {
+  CalendarRow, DebtorRecord, ReceivablesRepository, ReceivableRow, ReceivableVerificationFacts,
+} from "./receivables.repository";
 import type {
   ListReceivablesQuery, MaturityCalendarQuery, MaturityCalendarView, MemberHoldingsQuery, MemberHoldingView,
   ReceivableDetailView, ReceivableEventsQuery, ReceivableEventView, ReceivablesExposureView, ReceivableVerificationQuery,
@@ -16,8 +18,9 @@ import {
 } from "./receivable-views";
 import { transferTree } from "./transfer-tree";
 
-/** Verification facts kept per (receivable, holder) while the index does not move. */
+/** Verification facts kept per (receivable, holder), and payment records per debtor, while the index does not move. */
 export const RECEIVABLE_VERIFICATION_CACHE_ENTRIES = 20_000;
+export const DEBTOR_RECORD_CACHE_ENTRIES = 2_000;
 
 /** "YYYY-MM" of a UTC time, `monthsAhead` months later. */
 function monthOf(seconds: number, monthsAhead = 0): string {
@@ -47,7 +50,10 @@ function calendarBuckets(rows: CalendarRow[], bucketOf: (row: CalendarRow) => st
 export function createReceivablesService(
   repository: ReceivablesRepository,
   members: MembersRepository,
-  verificationCache: IndexedCache<string, ReceivableVerificationFacts | undefined>,
+  caches: {
+    verification: IndexedCache<string, ReceivableVerificationFacts | undefined>;
+    debtorRecords: IndexedCache<string, DebtorRecord>;
+  },
   clock: LedgerClock,
 ) {
   async function requireReceivable(id: number): Promise<ReceivableRow> {
@@ -166,10 +172,12 @@ export function createReceivablesService(
     async verify(id: number, query: ReceivableVerificationQuery): Promise<ReceivableVerificationView> {
       const holder = query.holder ?? null;
       // The facts are cached per indexed state; what depends on the clock (overdue, due soon) is not.
-      const facts = await verificationCache.get(`${id}:${holder ?? ""}`, () => repository.verificationFacts(id, holder));
+      const facts = await caches.verification.get(`${id}:${holder ?? ""}`, () => repository.verificationFacts(id, holder));
       if (!facts) throw new NotFoundError("Receivable", id);
       if (!facts.checkpoint) throw new NotReadyError("The indexer has not recorded a checkpoint yet");
-      return assessReceivable(facts, holder, query.minDaysToDue, ledgerTime(facts.checkpoint.blockTime));
+      const debtor = facts.receivable.debtor;
+      const record = await caches.debtorRecords.get(debtor, () => repository.debtorRecord(debtor));
+      return assessReceivable(facts, record, holder, query.minDaysToDue, ledgerTime(facts.checkpoint.blockTime));
     },
   };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ROLES } from "../../shared/roles";
-import type { ReceivableVerificationFacts, TransferRow } from "../../server/receivables/receivables.repository";
+import type { DebtorRecord, ReceivableVerificationFacts, TransferRow } from "../../server/receivables/receivables.repository";
 import { assessReceivable } from "../../server/receivables/receivable-assessment";
 import { chainTo, transferTree } from "../../server/receivables/transfer-tree";
 import { ledgerTime } from "../../server/http/ledger-clock";
@@ -18,9 +18,12 @@ const move = (from: string, to: string, amount: number, kind: TransferRow["kind"
   from, to, amount: String(amount), kind, time: REGISTERED + block, blockNumber: block, txHash: "0x" + "12".repeat(32), logIndex: 0,
 });
 
+/** The receivable's facts and its debtor's record, as the two cached statements read them. */
+type Facts = ReceivableVerificationFacts & { debtorRecord: DebtorRecord };
+
 /** The facts of a sound receivable with tier 2 holding 300 of 1,000 it received from the creditor. */
-function facts(change: (f: ReceivableVerificationFacts) => void = () => {}): ReceivableVerificationFacts {
-  const f: ReceivableVerificationFacts = {
+function facts(change: (f: Facts) => void = () => {}): Facts {
+  const f: Facts = {
     receivable: {
       id: 4, creditor: CREDITOR, debtor: DEBTOR, faceValue: "1000", currency: "CNY", dueDate: DUE, graceSeconds: 10 * DAY,
       invoiceHash: "0x" + "01".repeat(32), documentHash: "0x" + "02".repeat(32), status: "confirmed", paid: "0",
@@ -44,7 +47,7 @@ function facts(change: (f: ReceivableVerificationFacts) => void = () => {}): Rec
   return f;
 }
 const codes = (findings: { code: string }[]) => findings.map((finding) => finding.code);
-const assess = (f: ReceivableVerificationFacts, now = REGISTERED + DAY, holder: string | null = TIER2) => assessReceivable(f, holder, 7, now);
+const assess = (f: Facts, now = REGISTERED + DAY, holder: string | null = TIER2) => assessReceivable(f, f.debtorRecord, holder, 7, now);
 
 describe("receivable assessment (the verdict rules)", () => {
   it("finds a confirmed receivable of a debtor that pays on time eligible, with the holder's amounts and chain", () => {
