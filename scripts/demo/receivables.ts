@@ -45,7 +45,9 @@ async function chainTime(contracts: Contracts): Promise<number> {
 /**
  * Moves the chain's clock to `time` in one step (`evm_increaseTime` + `evm_mine`, Hardhat and anvil):
  * days cannot be mined a second at a time as finance.ts does for its seconds-long loan. The clock
- * stays ahead of the wall clock by that much afterwards, so the story only advances it by days.
+ * stays that far ahead of the wall clock afterwards, and the API judges ages, expiry and due dates by
+ * the ledger's time: the finance story's receipts (attested or issued just before; 30 days is the
+ * default attestation age limit) must still look fresh, so the story only advances it by days.
  */
 async function advanceTo(contracts: Contracts, time: number): Promise<void> {
   const provider = contracts.receivables.runner!.provider as JsonRpcApiProvider;
@@ -174,8 +176,7 @@ export interface ReceivablesDemoResult {
  * - the clock moves to the supply-chain receivable's due date: the auto maker pays in full, every
  *   holder is settled, the bank collects the loan from the pledged lot's share and releases it, the
  *   steel mill dissolves the lot. The juice plant's receivable is now overdue.
- * The chain's clock ends 4 days ahead of the wall clock: short enough for the loans the API tests
- * make after the demo (maturing 20 chain days later) to stay within 30 wall-clock days.
+ * The chain's clock ends 4 days ahead of the wall clock (see advanceTo).
  */
 export async function loadReceivablesDemo(input: {
   autoMaker: Contracts;
@@ -192,7 +193,7 @@ export async function loadReceivablesDemo(input: {
   const A = RECEIVABLE_AMOUNTS;
   const now = await chainTime(bank);
 
-  // 1. The auto maker confirms its payable for September's brake assemblies: one transaction.
+  // The auto maker confirms its payable for September's brake assemblies: one signed transaction.
   const supplyChainDue = now + 4 * DAY;
   const supplyChain = await registerConfirmed(
     partsMaker,
@@ -208,16 +209,16 @@ export async function loadReceivablesDemo(input: {
     }),
   );
 
-  // 2. Down the chain: the brake maker pays the steel mill for coil and its foundry for castings;
+  // Down the chain: the brake maker pays the steel mill for coil and its foundry for castings;
   // the steel mill pays its refractory supplier on with part of what it received.
   await pay(partsMaker, addresses.partsMaker, addresses.steelMill, supplyChain, A.toSteelMill);
   await pay(partsMaker, addresses.partsMaker, addresses.foundry, supplyChain, A.toFoundry);
   await pay(steelMill, addresses.steelMill, addresses.refractory, supplyChain, A.steelMillToRefractory);
 
-  // 3. The foundry needs cash now: it sells 100,000.00 of its part to the bank for 98,800.00.
+  // The foundry needs cash now: it sells 100,000.00 of its part to the bank for 98,800.00.
   const saleId = await discount(foundry, bank, addresses.bank, supplyChain, A.sold, A.salePrice);
 
-  // 4. The steel mill borrows against 300,000.00 of its part: 80% of the lot, due after the receivable.
+  // The steel mill borrows against 300,000.00 of its part: 80% of the lot, due after the receivable.
   const steelMillLoan = await pledgeLot(steelMill, bank, { holder: addresses.steelMill, bank: addresses.bank }, supplyChain, {
     amount: A.lot,
     principal: A.loanPrincipal,
@@ -226,7 +227,7 @@ export async function loadReceivablesDemo(input: {
     marginCallLtvBps: 9_000,
   });
 
-  // 6. The juice plant's debt to the orchard for pressing apples: registered and confirmed in two steps,
+  // The juice plant's debt to the orchard for pressing apples: registered and confirmed in two steps,
   // due soon, partly paid; the same clock advance leaves it overdue.
   const overdue = await registerThenConfirm(
     orchard,
@@ -276,7 +277,7 @@ export async function loadReceivablesDemo(input: {
   );
   await wait(exporter.receivables.dispute(disputed, doc("Brix test 68.2 against 70 contracted, lab report YT-CIQ-2026-5531")));
 
-  // 5. The supply-chain receivable falls due: the auto maker pays in full and every holder is settled,
+  // The supply-chain receivable falls due: the auto maker pays in full and every holder is settled,
   // the pledged lot included (its settlement names the pledged amount for the bank to collect on).
   await advanceTo(bank, supplyChainDue);
   await wait(autoMaker.receivables.recordPayment(supplyChain, A.supplyChain, doc("CNAPS transfer YAW-PAY-2026-1213, invoice 3706-2026-00081234")));
