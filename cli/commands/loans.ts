@@ -1,10 +1,7 @@
 import fs from "node:fs";
-import path from "node:path";
 import type { Command } from "commander";
 import {
-  getAddress,
   hexlify,
-  isAddress,
   randomBytes,
   TypedDataEncoder,
   verifyTypedData,
@@ -14,7 +11,7 @@ import {
 import type { LedgerContracts } from "../../shared/chain/contracts";
 import { LOAN_TERMS_TYPES, loanTermsDomain } from "../../shared/chain/loan-terms";
 import { ZERO_HASH } from "../../shared/hashing";
-import { encodeCurrency, formatUnit } from "../../shared/trade-codes";
+import { formatUnit } from "../../shared/trade-codes";
 import { openChain, requireEvent, type ChainContext } from "../context";
 import { CliError, LOAN_STATUS, UsageError } from "../errors";
 import { currencyCode, formatBps, formatMoney } from "../money";
@@ -30,11 +27,11 @@ import {
   parsePositiveBps,
   parseQuantity,
   parseReceiptId,
-  readFileOption,
   resolveMoment,
   type Moment,
 } from "../parse";
 import { parseLotId } from "./receivable-common";
+import { readSignedFile, signedFilePath } from "../signed-file";
 
 /** ILienRegistry.LoanTerms: what the borrower offered; every call after `offer` carries them again. */
 export interface LoanTerms {
@@ -261,16 +258,6 @@ function signedTermsFields(terms: LoanTerms): Record<keyof LoanTerms, string> {
   };
 }
 
-/** `--out`, or `loan-<0x and the id's first 10 hex digits>.signed.json` (in `--out` when it is a directory). */
-function signedTermsPath(out: string | undefined, loanId: string): string {
-  const name = `loan-${loanId.slice(0, 12)}.signed.json`;
-  if (out === undefined) return name;
-  return fs.existsSync(out) && fs.statSync(out).isDirectory() ? path.join(out, name) : out;
-}
-
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === "object" && value !== null && !Array.isArray(value);
-
 /** The field widths of ILienRegistry.LoanTerms. */
 const UINT_BITS = { collateralId: 256, principal: 96, maturity: 64, rateBps: 32, marginCallLtvBps: 32, offerExpiresAt: 64 } as const;
 
@@ -281,78 +268,41 @@ interface SignedTerms {
   signature: string;
 }
 
-/**
- * Reads a file `loan sign` wrote, checking its format and that it was signed for this deployment's chain
- * and lien registry; every problem is a usage error (exit code 2) naming the field.
- */
+/** Reads a file `loan sign` wrote, signed for this deployment's chain and lien registry. */
 function readSignedTerms(chain: ChainContext, file: string): SignedTerms {
-  let data: unknown;
-  const text = readFileOption(file, "<file>").toString("utf8");
-  try {
-    data = JSON.parse(text);
-  } catch {
-    throw new UsageError(`<file>: ${file} is not valid JSON (expected signed loan terms, ${SIGNED_TERMS_FORMAT}, as \`loan sign\` writes them)`);
+  const { chainId, contracts } = chain.deployment;
+  const signed = readSignedFile(
+    file,
+    {
+      format: SIGNED_TERMS_FORMAT,
+      what: "signed loan terms",
+      writer: "loan sign",
+      contract: { field: "lienRegistry", address: contracts.LienRegistry, name: "lien registry" },
+      payload: "terms",
+    },
+    chainId,
+  );
+  const { loanId } = signed.envelope;
+  if (typeof loanId !== "string" || !/^0x[0-9a-fA-F]{64}$/.test(loanId)) {
+    throw signed.bad("loanId", `${signed.shown(loanId)}, not 0x and 64 hex digits`);
   }
-  if (!isRecord(data)) throw new UsageError(`<file>: ${file} is not signed loan terms (${SIGNED_TERMS_FORMAT})`);
-  const bad = (field: string, problem: string) => new UsageError(`${file}: ${field} ${problem}`);
-  const shown = (value: unknown) => (value === undefined ? "missing" : `is ${JSON.stringify(value)}`);
-
-  if (data.format !== SIGNED_TERMS_FORMAT) {
-    throw bad("format", `${shown(data.format)}, not "${SIGNED_TERMS_FORMAT}": these are not signed loan terms as \`loan sign\` writes them`);
-  }
-  const { chainId: deployedChain, contracts } = chain.deployment;
-  if (!((typeof data.chainId === "number" || typeof data.chainId === "string") && String(data.chainId) === String(deployedChain))) {
-    throw bad("chainId", `${shown(data.chainId)}: the terms were signed for another chain than this deployment's (chain ${deployedChain})`);
-  }
-  const registry = contracts.LienRegistry;
-  if (typeof data.lienRegistry !== "string" || data.lienRegistry.toLowerCase() !== registry.toLowerCase()) {
-    throw bad("lienRegistry", `${shown(data.lienRegistry)}: the terms were signed for another lien registry than this deployment's (${registry})`);
-  }
-  if (typeof data.loanId !== "string" || !/^0x[0-9a-fA-F]{64}$/.test(data.loanId)) {
-    throw bad("loanId", `${shown(data.loanId)}, not 0x and 64 hex digits`);
-  }
-  if (typeof data.signature !== "string" || !/^0x([0-9a-fA-F]{2})+$/.test(data.signature)) {
-    throw bad("signature", `${shown(data.signature)}, not a signature (0x and hex digits)`);
-  }
-  if (!isRecord(data.terms)) throw bad("terms", `${shown(data.terms)}, not an object of loan terms`);
-  const fields = data.terms;
-
-  const address = (name: "collateral" | "borrower" | "financier") => {
-    const value = fields[name];
-    if (typeof value !== "string" || !isAddress(value)) throw bad(`terms.${name}`, `${shown(value)}, not an address`);
-    return getAddress(value);
-  };
-  const uint = (name: keyof typeof UINT_BITS) => {
-    const value = fields[name];
-    const bits = UINT_BITS[name];
-    const text = typeof value === "number" && Number.isSafeInteger(value) ? String(value) : value;
-    if (typeof text !== "string" || !/^\d+$/.test(text) || BigInt(text) >= 1n << BigInt(bits)) {
-      throw bad(`terms.${name}`, `${shown(value)}, not a whole number of at most ${bits} bits (a decimal string)`);
-    }
-    return BigInt(text);
-  };
-  const currency = fields.currency;
-  if (typeof currency !== "string" || !/^[A-Z]{3}$/.test(currency)) {
-    throw bad("terms.currency", `${shown(currency)}, not an ISO 4217 code such as CNY`);
-  }
-  const salt = fields.salt;
-  if (typeof salt !== "string" || !/^0x[0-9a-fA-F]{64}$/.test(salt)) throw bad("terms.salt", `${shown(salt)}, not 0x and 64 hex digits`);
-
+  const { fields } = signed;
+  const uint = (name: keyof typeof UINT_BITS) => fields.uint(name, UINT_BITS[name]);
   return {
-    loanId: data.loanId.toLowerCase(),
-    signature: data.signature,
+    loanId: loanId.toLowerCase(),
+    signature: signed.signature,
     terms: {
-      collateral: address("collateral"),
+      collateral: fields.address("collateral"),
       collateralId: uint("collateralId"),
-      borrower: address("borrower"),
-      financier: address("financier"),
+      borrower: fields.address("borrower"),
+      financier: fields.address("financier"),
       principal: uint("principal"),
-      currency: encodeCurrency(currency),
+      currency: fields.currency("currency"),
       maturity: uint("maturity"),
       rateBps: uint("rateBps"),
       marginCallLtvBps: uint("marginCallLtvBps"),
       offerExpiresAt: uint("offerExpiresAt"),
-      salt: salt.toLowerCase(),
+      salt: fields.bytes32("salt"),
     },
   };
 }
@@ -414,7 +364,7 @@ export function registerLoanCommands(program: Command): void {
       if (verifyTypedData(domain, LOAN_TERMS_TYPES, terms, signature).toLowerCase() !== address.toLowerCase()) {
         throw new CliError(`the signature does not recover to ${address}; nothing was written`);
       }
-      const file = signedTermsPath(opts.out, loanId);
+      const file = signedFilePath("loan", opts.out, loanId);
       const content: SignedTermsFile = {
         format: SIGNED_TERMS_FORMAT,
         chainId: chain.deployment.chainId,

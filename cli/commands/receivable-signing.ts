@@ -1,14 +1,13 @@
 import fs from "node:fs";
-import path from "node:path";
 import type { Command } from "commander";
-import { getAddress, hexlify, isAddress, randomBytes, TypedDataEncoder, verifyTypedData } from "ethers";
+import { hexlify, randomBytes, TypedDataEncoder, verifyTypedData } from "ethers";
 import { REGISTRATION_TYPES, registrationDomain } from "../../shared/chain/receivable-registration";
-import { encodeCurrency } from "../../shared/trade-codes";
 import { openChain, type ChainContext } from "../context";
 import { CliError, UsageError } from "../errors";
 import { currencyCode, formatMoney } from "../money";
 import { formatTime, shortAddress, toJson, txFields, txSuffix } from "../output";
-import { parseAddress, readFileOption } from "../parse";
+import { parseAddress } from "../parse";
+import { readSignedFile, signedFilePath } from "../signed-file";
 import {
   graceText,
   registrationFields,
@@ -81,84 +80,36 @@ function fileFields(reg: Registration): Record<keyof Registration, string> {
   };
 }
 
-/** `--out`, or `receivable-<0x and the digest's first 10 hex digits>.signed.json` (in `--out` when it is a directory). */
-function signedPath(out: string | undefined, digest: string): string {
-  const name = `receivable-${digest.slice(0, 12)}.signed.json`;
-  if (out === undefined) return name;
-  return fs.existsSync(out) && fs.statSync(out).isDirectory() ? path.join(out, name) : out;
-}
-
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === "object" && value !== null && !Array.isArray(value);
-
+/** The field widths of IReceivables.Registration. */
 const UINT_BITS = { faceValue: 96, dueDate: 64, graceSeconds: 32 } as const;
 
-/**
- * Reads a file `receivable sign` wrote, checking its format and that it was signed for this deployment's
- * chain and Receivables contract; every problem is a usage error (exit code 2) naming the field.
- */
+/** Reads a file `receivable sign` wrote, signed for this deployment's chain and Receivables contract. */
 function readSignedRegistration(chain: ChainContext, file: string): { registration: Registration; signature: string } {
-  const text = readFileOption(file, "<file>").toString("utf8");
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch {
-    throw new UsageError(`<file>: ${file} is not valid JSON (expected a signed registration, ${SIGNED_REGISTRATION_FORMAT}, as \`receivable sign\` writes it)`);
-  }
-  if (!isRecord(data)) throw new UsageError(`<file>: ${file} is not a signed registration (${SIGNED_REGISTRATION_FORMAT})`);
-  const bad = (field: string, problem: string) => new UsageError(`${file}: ${field} ${problem}`);
-  const shown = (value: unknown) => (value === undefined ? "missing" : `is ${JSON.stringify(value)}`);
-
-  if (data.format !== SIGNED_REGISTRATION_FORMAT) {
-    throw bad("format", `${shown(data.format)}, not "${SIGNED_REGISTRATION_FORMAT}": this is not a registration as \`receivable sign\` writes it`);
-  }
   const { chainId, contracts } = chain.deployment;
-  if (!((typeof data.chainId === "number" || typeof data.chainId === "string") && String(data.chainId) === String(chainId))) {
-    throw bad("chainId", `${shown(data.chainId)}: the registration was signed for another chain than this deployment's (chain ${chainId})`);
-  }
-  if (typeof data.receivables !== "string" || data.receivables.toLowerCase() !== contracts.Receivables.toLowerCase()) {
-    throw bad("receivables", `${shown(data.receivables)}: the registration was signed for another Receivables contract than this deployment's (${contracts.Receivables})`);
-  }
-  if (typeof data.signature !== "string" || !/^0x([0-9a-fA-F]{2})+$/.test(data.signature)) {
-    throw bad("signature", `${shown(data.signature)}, not a signature (0x and hex digits)`);
-  }
-  if (!isRecord(data.registration)) throw bad("registration", `${shown(data.registration)}, not an object`);
-  const fields = data.registration;
-  const address = (name: "creditor" | "debtor") => {
-    const value = fields[name];
-    if (typeof value !== "string" || !isAddress(value)) throw bad(`registration.${name}`, `${shown(value)}, not an address`);
-    return getAddress(value);
-  };
-  const uint = (name: keyof typeof UINT_BITS) => {
-    const value = fields[name];
-    const bits = UINT_BITS[name];
-    const digits = typeof value === "number" && Number.isSafeInteger(value) ? String(value) : value;
-    if (typeof digits !== "string" || !/^\d+$/.test(digits) || BigInt(digits) >= 1n << BigInt(bits)) {
-      throw bad(`registration.${name}`, `${shown(value)}, not a whole number of at most ${bits} bits (a decimal string)`);
-    }
-    return BigInt(digits);
-  };
-  const bytes32 = (name: "invoiceHash" | "documentHash" | "salt") => {
-    const value = fields[name];
-    if (typeof value !== "string" || !/^0x[0-9a-fA-F]{64}$/.test(value)) throw bad(`registration.${name}`, `${shown(value)}, not 0x and 64 hex digits`);
-    return value.toLowerCase();
-  };
-  const currency = fields.currency;
-  if (typeof currency !== "string" || !/^[A-Z]{3}$/.test(currency)) {
-    throw bad("registration.currency", `${shown(currency)}, not an ISO 4217 code such as CNY`);
-  }
+  const { fields, signature } = readSignedFile(
+    file,
+    {
+      format: SIGNED_REGISTRATION_FORMAT,
+      what: "a signed registration",
+      writer: "receivable sign",
+      contract: { field: "receivables", address: contracts.Receivables, name: "Receivables contract" },
+      payload: "registration",
+    },
+    chainId,
+  );
+  const uint = (name: keyof typeof UINT_BITS) => fields.uint(name, UINT_BITS[name]);
   return {
-    signature: data.signature,
+    signature,
     registration: {
-      creditor: address("creditor"),
-      debtor: address("debtor"),
+      creditor: fields.address("creditor"),
+      debtor: fields.address("debtor"),
       faceValue: uint("faceValue"),
-      currency: encodeCurrency(currency),
+      currency: fields.currency("currency"),
       dueDate: uint("dueDate"),
       graceSeconds: uint("graceSeconds"),
-      invoiceHash: bytes32("invoiceHash"),
-      documentHash: bytes32("documentHash"),
-      salt: bytes32("salt"),
+      invoiceHash: fields.bytes32("invoiceHash"),
+      documentHash: fields.bytes32("documentHash"),
+      salt: fields.bytes32("salt"),
     },
   };
 }
@@ -190,7 +141,7 @@ export function registerSigningCommands(receivable: Command): void {
       // no file is written that the creditor could not use.
       await chain.contracts.receivables.registerConfirmed.staticCall(registration, signature, { from: registration.creditor });
       const digest = TypedDataEncoder.hash(domain, REGISTRATION_TYPES, registration).toLowerCase();
-      const file = signedPath(opts.out, digest);
+      const file = signedFilePath("receivable", opts.out, digest);
       const content: SignedRegistrationFile = {
         format: SIGNED_REGISTRATION_FORMAT,
         chainId: chain.deployment.chainId,

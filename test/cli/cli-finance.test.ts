@@ -445,10 +445,10 @@ describe("member CLI: warehouse receipts and pledge loans", { timeout: 300_000 }
     );
     const foreign = (name: string, changes: Record<string, unknown>) => file(name, JSON.stringify({ ...content, ...changes }));
     expect(await refused(bank, ["loan", "accept-signed", foreign("chain.json", { chainId: 1 }), "--valuation", "6000000"], 2)).toBe(
-      `Error: ${path.join(dir, "chain.json")}: chainId is 1: the terms were signed for another chain than this deployment's (chain ${chain.deployment.chainId})`,
+      `Error: ${path.join(dir, "chain.json")}: chainId is 1: it was signed for another chain than this deployment's (chain ${chain.deployment.chainId})`,
     );
     expect(await refused(bank, ["loan", "accept-signed", foreign("registry.json", { lienRegistry: buyer.address }), "--valuation", "6000000"], 2)).toBe(
-      `Error: ${path.join(dir, "registry.json")}: lienRegistry is "${buyer.address}": the terms were signed for another lien registry than this deployment's (${chain.deployment.contracts.LienRegistry})`,
+      `Error: ${path.join(dir, "registry.json")}: lienRegistry is "${buyer.address}": it was signed for another lien registry than this deployment's (${chain.deployment.contracts.LienRegistry})`,
     );
     expect(await refused(bank, ["loan", "accept-signed", foreign("format.json", { format: "tracefin-anchor-manifest/1" }), "--valuation", "6000000"], 2)).toContain(
       `${path.join(dir, "format.json")}: format is "tracefin-anchor-manifest/1", not "tracefin-signed-loan-terms/1"`,

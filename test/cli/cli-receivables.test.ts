@@ -155,7 +155,7 @@ describe("member CLI: receivables", { timeout: 300_000 }, () => {
     expect(await refused(orchard, ["receivable", "register-signed", edited], 1)).toMatch(/^Error: .+ \(InvalidDebtorSignature\)$/);
     expect(await refused(tier2, ["receivable", "register-signed", signedFile], 1)).toMatch(/^Error: .+ \(NotRegistrant\)$/);
     expect(await refused(orchard, ["receivable", "register-signed", file("foreign.json", JSON.stringify({ ...content, chainId: 1 }))], 2)).toContain(
-      `chainId is 1: the registration was signed for another chain than this deployment's (chain ${chain.deployment.chainId})`,
+      `chainId is 1: it was signed for another chain than this deployment's (chain ${chain.deployment.chainId})`,
     );
 
     const registered = await ok(orchard, ["receivable", "register-signed", signedFile]);
