@@ -6,7 +6,7 @@ import type { MembersRepository } from "../members/members.repository";
 import { partyLabeller } from "../members/parties";
 import { assessReceivable } from "./receivable-assessment";
 import type {
-  CalendarRow, DebtorRecord, ReceivablesRepository, ReceivableRow, ReceivableVerificationFacts,
+  DebtorRecord, ReceivablesRepository, ReceivableRow, ReceivableVerificationFacts,
 } from "./receivables.repository";
 import type {
   ListReceivablesQuery, MaturityCalendarQuery, MaturityCalendarView, MemberHoldingsQuery, MemberHoldingView,
@@ -16,36 +16,12 @@ import type {
 import {
   holdingAmounts, toHoldingView, toReceivableEventView, toReceivableView, toSaleView, toTransferView,
 } from "./receivable-views";
+import { maturityCalendar } from "./maturity-calendar";
 import { transferTree } from "./transfer-tree";
 
 /** Verification facts kept per (receivable, holder), and payment records per debtor, while the index does not move. */
 export const RECEIVABLE_VERIFICATION_CACHE_ENTRIES = 20_000;
 export const DEBTOR_RECORD_CACHE_ENTRIES = 2_000;
-
-/** "YYYY-MM" of a UTC time, `monthsAhead` months later. */
-function monthOf(seconds: number, monthsAhead = 0): string {
-  const date = new Date(seconds * 1000);
-  const month = new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + monthsAhead, 1));
-  return month.toISOString().slice(0, 7);
-}
-
-type CalendarEntry = MaturityCalendarView["overdue"][number];
-
-/** Folds calendar rows into one entry per currency and bucket, both sides side by side. */
-function calendarBuckets(rows: CalendarRow[], bucketOf: (row: CalendarRow) => string) {
-  const buckets = new Map<string, Map<string, CalendarEntry>>();
-  for (const row of rows) {
-    const bucket = bucketOf(row);
-    const byCurrency = buckets.get(bucket) ?? new Map<string, CalendarEntry>();
-    buckets.set(bucket, byCurrency);
-    const entry = byCurrency.get(row.currency) ?? { currency: row.currency, receivable: "0", receivableCount: 0, payable: "0", payableCount: 0 };
-    byCurrency.set(row.currency, entry);
-    entry[row.side] = (BigInt(entry[row.side]) + BigInt(row.amount)).toString();
-    entry[`${row.side}Count`] += row.count;
-  }
-  const entries = (bucket: string) => [...(buckets.get(bucket)?.values() ?? [])].sort((a, b) => a.currency.localeCompare(b.currency));
-  return { buckets: [...buckets.keys()].sort(), entries };
-}
 
 export function createReceivablesService(
   repository: ReceivablesRepository,
@@ -137,19 +113,9 @@ export function createReceivablesService(
       const at = await clock();
       const member = await requireMember(address);
       const rows = await repository.calendar(address, at);
-      const first = monthOf(at);
-      const last = monthOf(at, query.months - 1);
-      // Due earlier but still within grace: to be paid now, so in the current month.
-      const { buckets, entries } = calendarBuckets(rows, ({ bucket }) =>
-        bucket === "overdue" ? "overdue" : bucket < first ? first : bucket > last ? "later" : bucket,
-      );
       return {
         member: { address, name: member.name },
-        overdue: entries("overdue"),
-        months: buckets
-          .filter((bucket) => bucket !== "overdue" && bucket !== "later")
-          .flatMap((month) => entries(month).map((entry) => ({ month, ...entry }))),
-        later: entries("later"),
+        ...maturityCalendar(rows, at, query.months),
         asOf: { checkedAt: at },
       };
     },

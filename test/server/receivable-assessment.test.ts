@@ -4,6 +4,7 @@ import type { DebtorRecord, ReceivableVerificationFacts, TransferRow } from "../
 import { assessReceivable } from "../../server/receivables/receivable-assessment";
 import { chainTo, transferTree } from "../../server/receivables/transfer-tree";
 import { ledgerTime } from "../../server/http/ledger-clock";
+import { maturityCalendar } from "../../server/receivables/maturity-calendar";
 
 const DAY = 86_400;
 const REGISTERED = 1_780_000_000;
@@ -163,5 +164,31 @@ describe("ledger time", () => {
     expect(ledgerTime(REGISTERED, REGISTERED * 1000 - 5_000)).toBe(REGISTERED);
     expect(ledgerTime(REGISTERED, (REGISTERED + 60) * 1000 + 999)).toBe(REGISTERED + 60);
     expect(ledgerTime(undefined, REGISTERED * 1000)).toBe(REGISTERED);
+  });
+});
+
+describe("maturity calendar", () => {
+  it("keeps overdue apart, folds what is within grace into the current month, and puts what lies beyond the window in later", () => {
+    const at = Date.UTC(2027, 2, 15) / 1000; // 15 March 2027
+    const row = (side: "receivable" | "payable", bucket: string, amount: number, currency = "CNY") => ({ side, bucket, currency, amount: String(amount), count: 1 });
+    const calendar = maturityCalendar(
+      [
+        row("receivable", "overdue", 5),
+        row("payable", "2027-02", 7), // due in February, still within grace
+        row("receivable", "2027-03", 10),
+        row("receivable", "2027-03", 20, "USD"),
+        row("payable", "2027-05", 30),
+        row("receivable", "2027-06", 40), // beyond a three-month window
+      ],
+      at,
+      3,
+    );
+    expect(calendar.overdue).toEqual([{ currency: "CNY", receivable: "5", receivableCount: 1, payable: "0", payableCount: 0 }]);
+    expect(calendar.months.map((m) => [m.month, m.currency, m.receivable, m.payable])).toEqual([
+      ["2027-03", "CNY", "10", "7"],
+      ["2027-03", "USD", "20", "0"],
+      ["2027-05", "CNY", "0", "30"],
+    ]);
+    expect(calendar.later).toEqual([{ currency: "CNY", receivable: "40", receivableCount: 1, payable: "0", payableCount: 0 }]);
   });
 });
