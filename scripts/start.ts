@@ -155,6 +155,7 @@ async function main() {
       logger: createLogger("api", config.LOG_LEVEL),
       checkpointWatch,
       rpc,
+      deployment: chain.deployment,
       confirmations: config.CONFIRMATIONS,
       readyMaxLagBlocks: config.READY_MAX_LAG_BLOCKS,
     });

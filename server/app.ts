@@ -2,6 +2,7 @@ import express, { type Express } from "express";
 import type { Database } from "../shared/db/client";
 import type { CheckpointWatch } from "../shared/db/checkpoint-watch";
 import type { RpcClient } from "../shared/chain/rpc";
+import type { Deployment } from "../shared/chain/deployments";
 import type { Logger } from "../shared/logger";
 import { RouteTable } from "./http/route";
 import { authenticate } from "./http/authentication";
@@ -41,6 +42,9 @@ import {
 } from "./receivables/receivables.service";
 import { receivableRoutes } from "./receivables/receivables.routes";
 import { healthRoutes } from "./health/health.routes";
+import { createNodeClient } from "./transactions/node-client";
+import { createTransactionsService } from "./transactions/transactions.service";
+import { transactionRoutes } from "./transactions/transactions.routes";
 
 export interface AppOptions {
   db: Database;
@@ -49,6 +53,8 @@ export interface AppOptions {
   checkpointWatch?: CheckpointWatch;
   /** Used by /readyz to measure the indexer's lag; without it the last head the indexer saw is used. */
   rpc?: RpcClient;
+  /** With `rpc`, enables the write routes (prepare and relay); without either they answer 503. */
+  deployment?: Deployment;
   confirmations?: number;
   readyMaxLagBlocks?: number;
   version?: string;
@@ -91,6 +97,10 @@ export function createApp(options: AppOptions): { app: Express; routes: RouteTab
       },
       clock,
     ),
+  );
+  transactionRoutes(
+    routes,
+    options.rpc && options.deployment ? createTransactionsService(createNodeClient(options.rpc.url), options.deployment) : undefined,
   );
 
   const openApiDocument = buildOpenApiDocument(routes.routes, { version: options.version ?? "0.1.0" });

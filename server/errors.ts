@@ -49,6 +49,8 @@ export const STATUS_BY_CODE: Record<string, number> = {
   FORBIDDEN: 403,
   NOT_FOUND: 404,
   CONFLICT: 409,
+  /** A contract refused the operation (simulated or mined); details name the custom error. */
+  CONTRACT_REVERT: 422,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   NOT_READY: 503,

@@ -1,4 +1,6 @@
+import fs from "node:fs";
 import { parseConfig } from "../shared/config";
+import { readDeployment } from "../shared/chain/deployments";
 import { RpcClient } from "../shared/chain/rpc";
 import { openConfiguredDatabase } from "../shared/db/client";
 import { createLogger } from "../shared/logger";
@@ -15,6 +17,8 @@ async function main() {
     logger,
     checkpointWatch: await database.watchCheckpoint(),
     rpc: config.RPC_URL ? new RpcClient(config.RPC_URL, config.RPC_TIMEOUT_MS) : undefined,
+    // The write routes need the deployment's addresses; without the file they answer 503.
+    deployment: fs.existsSync(config.deploymentsFile) ? readDeployment(config.deploymentsFile) : undefined,
     confirmations: config.CONFIRMATIONS,
     readyMaxLagBlocks: config.READY_MAX_LAG_BLOCKS,
   });
