@@ -327,6 +327,17 @@ describe(`writes through the API: prepare, sign, relay (${databaseKind})`, () =>
     expect((await get(`/api/v1/transactions/${first.body.hash}`)).body).toEqual(first.body);
   });
 
+  it("answers 409 for another transaction that reuses a spent nonce, and sends nothing", async () => {
+    const prepared = (await prepare("bank", "Receivables", "setApprovalForAll", { operator: members.steelMill, approved: false })).body;
+    const first = await relay(await sign("bank", prepared));
+    expect(first.status).toBe(200);
+    const nonce = await pendingNonce("bank");
+    const other = await relay(await sign("bank", { ...prepared, gasLimit: String(BigInt(prepared.gasLimit) + 1n) }));
+    expect(other.status, JSON.stringify(other.body)).toBe(409);
+    expect(other.body.error).toMatchObject({ code: "CONFLICT", details: { from: members.bank, nonce: prepared.nonce } });
+    expect(await pendingNonce("bank")).toBe(nonce);
+  });
+
   it("with wait=0 answers 202 with the hash; GET /transactions/:hash gives the outcome", async () => {
     const id = await confirmedReceivable(300_000n);
     const prepared = await prepare("autoMaker", "Receivables", "appointPaymentAgent", { receivableId: id, agent: members.bank });
