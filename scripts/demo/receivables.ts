@@ -34,6 +34,10 @@ export const RECEIVABLE_AMOUNTS = {
   overduePartialPayment: 4_000_000,
   outstanding: 86_000_000,
   outstandingToSteelMill: 20_000_000,
+  outstandingSold: 6_000_000,
+  outstandingSalePrice: 5_940_000,
+  outstandingLot: 20_000_000,
+  outstandingLoanPrincipal: 15_000_000,
   disputed: 27_000_000,
 } as const;
 
@@ -150,7 +154,7 @@ export interface ReceivablesDemoResult {
   supplyChain: number;
   /** Juice plant -> orchard: partly paid, past its due date and grace. */
   overdue: number;
-  /** Auto maker -> brake maker, the next delivery: confirmed, not yet due, free (eligible for financing). */
+  /** Auto maker -> brake maker, the next delivery: confirmed, not yet due, partly financed; the steel mill's part is free (eligible). */
   outstanding: number;
   /** Exporter -> juice plant: disputed by the exporter (not eligible). */
   disputed: number;
@@ -161,6 +165,8 @@ export interface ReceivablesDemoResult {
   saleId: number;
   /** Every holder of the supply-chain receivable when it was settled. */
   supplyChainHolders: string[];
+  /** The brake maker's part of the next delivery's receivable sold to the bank, and its lot pledged to the bank (active loan). */
+  outstandingFinance: { saleId: number; lotId: number; loanId: string };
 }
 
 /**
@@ -171,7 +177,8 @@ export interface ReceivablesDemoResult {
  *   refractory supplier on (a two-level transfer tree); the foundry discounts 100,000.00 at the bank;
  *   the steel mill pledges a 300,000.00 lot for a 240,000.00 loan;
  * - the juice plant confirms what it owes the orchard, due in 1 day with 2 days' grace, pays a part;
- * - the auto maker confirms the next delivery's payable, due in 90 days (stays outstanding);
+ * - the auto maker confirms the next delivery's payable, due in 90 days (stays outstanding); the
+ *   brake maker discounts 60,000.00 of it at the bank and pledges a 200,000.00 lot (the loan stays active);
  *   the exporter confirms the juice plant's invoice and then disputes it;
  * - the clock moves to the supply-chain receivable's due date: the auto maker pays in full, every
  *   holder is settled, the bank collects the loan from the pledged lot's share and releases it, the
@@ -260,6 +267,16 @@ export async function loadReceivablesDemo(input: {
     }),
   );
   await pay(partsMaker, addresses.partsMaker, addresses.steelMill, outstanding, A.outstandingToSteelMill);
+  // The brake maker finances part of it now: it discounts 60,000.00 at the bank and pledges a 200,000.00
+  // lot for a 150,000.00 loan; both stay open, so the regulator sees the bank's exposure on receivables.
+  const outstandingSaleId = await discount(partsMaker, bank, addresses.bank, outstanding, A.outstandingSold, A.outstandingSalePrice);
+  const brakeMakerLoan = await pledgeLot(partsMaker, bank, { holder: addresses.partsMaker, bank: addresses.bank }, outstanding, {
+    amount: A.outstandingLot,
+    principal: A.outstandingLoanPrincipal,
+    maturity: now + 100 * DAY,
+    rateBps: 450,
+    marginCallLtvBps: 9_000,
+  });
 
   // The exporter confirms the juice plant's invoice, then finds the Brix below contract and disputes it.
   const disputed = await registerConfirmed(
@@ -297,5 +314,6 @@ export async function loadReceivablesDemo(input: {
     loanId: steelMillLoan.loanId,
     saleId,
     supplyChainHolders,
+    outstandingFinance: { saleId: outstandingSaleId, lotId: brakeMakerLoan.lotId, loanId: brakeMakerLoan.loanId },
   };
 }

@@ -108,7 +108,7 @@ describe(`indexer full sync on hardhat node (${databaseKind})`, () => {
       });
     }
     const loanRows = await database.db.select().from(loans);
-    expect(loanRows.map((l) => l.id).sort()).toEqual([...Object.values(demo.finance.loans), demo.receivables.loanId].sort());
+    expect(loanRows.map((l) => l.id).sort()).toEqual([...Object.values(demo.finance.loans), demo.receivables.loanId, demo.receivables.outstandingFinance.loanId].sort());
     const statuses = ["none", "offered", "withdrawn", "active", "released", "enforced"];
     for (const row of loanRows) {
       const onChain = await liens.loanOf(row.id);

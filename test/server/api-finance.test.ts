@@ -235,12 +235,13 @@ describe(`warehouse receipts and loans through the API (${databaseKind})`, () =>
 
     it("lists loans by financier, borrower and status", async () => {
       const all = await system.get(`/api/v1/loans?financier=${members.bank}`);
-      // The receivables story's loan on a lot, repaid and released, comes between the demo's and this file's.
-      expect(all.body.items.map((l: any) => l.id)).toEqual([loans.apples, loans.discs, system.demo.receivables.loanId, activeLoanId]);
+      // The receivables story's loans on lots (one repaid and released, one active) come between the demo's and this file's.
+      const lotLoan = system.demo.receivables.outstandingFinance.loanId;
+      expect(all.body.items.map((l: any) => l.id)).toEqual([loans.apples, loans.discs, system.demo.receivables.loanId, lotLoan, activeLoanId]);
       const active = await system.get(`/api/v1/loans?status=active`);
-      expect(active.body.items.map((l: any) => l.id)).toEqual([activeLoanId]);
+      expect(active.body.items.map((l: any) => l.id)).toEqual([lotLoan, activeLoanId]);
       const byBorrower = await system.get(`/api/v1/loans?borrower=${members.partsMaker}`);
-      expect(byBorrower.body.items.map((l: any) => l.id)).toEqual([loans.discs]);
+      expect(byBorrower.body.items.map((l: any) => l.id)).toEqual([loans.discs, lotLoan]);
     });
 
     it("lists loans due within a window, soonest first, with overdue flags", async () => {
@@ -256,9 +257,14 @@ describe(`warehouse receipts and loans through the API (${databaseKind})`, () =>
       expect(res.status).toBe(200);
       expect(res.body).toMatchObject({
         financier: { address: members.bank },
-        activeLoans: 1,
-        byCurrency: [{ currency: "CNY", loans: 1, outstanding: "2000000", principal: "2000000" }],
-        byMaturity: [{ bucket: "within_30_days", currency: "CNY", loans: 1, outstanding: "2000000" }],
+        // This file's loan on the apples receipt and the receivables story's loan on a lot.
+        activeLoans: 2,
+        byCurrency: [{ currency: "CNY", loans: 2, outstanding: "17000000", principal: "17000000" }],
+        byMaturity: [
+          { bucket: "within_180_days", currency: "CNY", loans: 1, outstanding: "15000000" },
+          { bucket: "within_30_days", currency: "CNY", loans: 1, outstanding: "2000000" },
+        ],
+        // Only loans on warehouse receipts have a warehouse.
         byWarehouse: [{ warehouse: { address: members.coldStore, name: "Yantai Bohai Cold-Chain Warehouse" }, currency: "CNY", loans: 1, outstanding: "2000000" }],
         marginCalls: 0,
       });

@@ -146,16 +146,25 @@ describe(`receivables through the API (${databaseKind})`, () => {
           paymentRecord: { dueReceivables: 1, paidOnTime: 1, paidLate: 0, onTimeRatio: 1, overdue: [] },
         },
         holder: { address: members.steelMill, amount: String(A.outstandingToSteelMill), free: String(A.outstandingToSteelMill), pledged: "0" },
-        holders: 2,
+        holders: 3,
         disputesAndFreezes: [],
-        liens: [],
       });
+      // The brake maker's lot is pledged to the bank: the bank sees every lien on the receivable.
+      expect(res.body.liens).toEqual([
+        expect.objectContaining({ lotId: ids.outstandingFinance.lotId, loanId: ids.outstandingFinance.loanId, status: "active", principal: String(A.outstandingLoanPrincipal) }),
+      ]);
       expect(res.body.debtor.paymentRecord.outstanding).toEqual([{ currency: "CNY", amount: String(A.outstanding), count: 1 }]);
       expect(res.body.transferChain.map((t: any) => [t.from.address, t.to.address])).toEqual([[members.partsMaker, members.steelMill]]);
       expect(res.body.asOf.blockNumber).toBeGreaterThan(0);
-      // The creditor's own part: nothing was transferred to it.
+      // The creditor's own part: nothing was transferred to it; a third of it is pledged, the rest free.
       const creditor = await system.get(`/api/v1/receivables/${ids.outstanding}/verification?holder=${members.partsMaker}`);
-      expect(creditor.body).toMatchObject({ verdict: "eligible", holder: { amount: String(A.outstanding - A.outstandingToSteelMill) }, transferChain: [] });
+      const held = A.outstanding - A.outstandingToSteelMill - A.outstandingSold;
+      expect(creditor.body).toMatchObject({
+        verdict: "eligible",
+        holder: { amount: String(held), earmarked: String(A.outstandingLot), pledged: String(A.outstandingLot), free: String(held - A.outstandingLot) },
+        transferChain: [],
+      });
+      expect(codes(creditor.body.warnings)).toEqual(["PARTLY_EARMARKED"]);
     });
 
     it("refuses the overdue, the disputed and the settled receivable, each for its reasons", async () => {
@@ -250,6 +259,16 @@ describe(`receivables through the API (${databaseKind})`, () => {
       [members.exporter]: [String(A.disputed), "0", 1],
     });
     expect(res.body.overdue).toEqual([{ currency: "CNY", receivables: 1, outstanding: owed }]);
+    expect(res.body.byFinancier).toEqual([
+      {
+        financier: { address: members.bank, name: "Yantai Commercial Bank Supply-Chain Finance" },
+        currency: "CNY",
+        purchased: String(A.outstandingSold),
+        overdue: "0",
+        pledgedLoans: 1,
+        lent: String(A.outstandingLoanPrincipal),
+      },
+    ]);
   });
 
   it("follows the chain: a discount, a pledge and a freeze show in the verification and the regulator view after the next sync", async () => {
@@ -288,15 +307,31 @@ describe(`receivables through the API (${databaseKind})`, () => {
     expect(codes(pledged.body.reasons)).toEqual(["NO_FREE_AMOUNT"]);
     expect(pledged.body.holder).toMatchObject({ amount: String(lotAmount), earmarked: String(lotAmount), pledged: String(lotAmount), free: "0" });
     expect(pledged.body.liens).toEqual([
+      expect.objectContaining({ lotId: ids.outstandingFinance.lotId }),
       expect.objectContaining({ lotId: Number(lotId), status: "active", principal: "10000000", financier: expect.objectContaining({ address: members.bank }) }),
     ]);
     const bankPart = await system.get(`/api/v1/receivables/${ids.outstanding}/verification?holder=${members.bank}`);
-    expect(bankPart.body).toMatchObject({ verdict: "eligible", holder: { amount: String(sold), free: String(sold) } });
-    expect(bankPart.body.transferChain.map((t: any) => t.kind)).toEqual(["transfer", "sale"]);
+    const bankHolds = String(A.outstandingSold + sold);
+    expect(bankPart.body).toMatchObject({ verdict: "eligible", holder: { amount: bankHolds, free: bankHolds } });
+    // The bank first bought from the brake maker: the tree (and so the chain) has it under the creditor.
+    expect(bankPart.body.transferChain.map((t: any) => [t.from.address, t.kind])).toEqual([[members.partsMaker, "sale"]]);
+    const tree = await system.get(`/api/v1/receivables/${ids.outstanding}/transfers`);
+    expect(tree.body.transfers.map((t: any) => [t.from.address, t.to.address, t.kind])).toEqual([
+      [members.partsMaker, members.steelMill, "transfer"],
+      [members.partsMaker, members.bank, "sale"],
+      [members.steelMill, members.bank, "sale"],
+    ]);
 
     const exposure = await system.get(`/api/v1/receivables/exposure`);
     expect(exposure.body.byFinancier).toEqual([
-      { financier: { address: members.bank, name: "Yantai Commercial Bank Supply-Chain Finance" }, currency: "CNY", purchased: String(sold), overdue: "0", pledgedLoans: 1, lent: "10000000" },
+      {
+        financier: { address: members.bank, name: "Yantai Commercial Bank Supply-Chain Finance" },
+        currency: "CNY",
+        purchased: bankHolds,
+        overdue: "0",
+        pledgedLoans: 2,
+        lent: String(A.outstandingLoanPrincipal + 10_000_000),
+      },
     ]);
 
     await wait(regulator.receivables.freeze(ids.outstanding, sha256Hex("court order (2026) Lu 06 Zhi Bao 118")));
