@@ -100,7 +100,7 @@ export function createApp(options: AppOptions): { app: Express; routes: RouteTab
   );
   transactionRoutes(
     routes,
-    options.rpc && options.deployment ? createTransactionsService(createNodeClient(options.rpc.url), options.deployment) : undefined,
+    options.rpc && options.deployment ? createTransactionsService(createNodeClient(options.rpc.url, options.rpc.timeoutMs), options.deployment) : undefined,
   );
 
   const openApiDocument = buildOpenApiDocument(routes.routes, { version: options.version ?? "0.1.0" });

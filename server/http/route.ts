@@ -22,6 +22,8 @@ export interface RouteSpec<P extends AnyObject = AnyObject, Q extends AnyObject 
   response: z.ZodType;
   /** Media type of the success response; JSON unless stated. */
   contentType?: string;
+  /** Other success statuses answering the same body, e.g. 202 while a transaction is pending. */
+  alsoSucceeds?: { status: number; description: string }[];
   /** Error statuses the operation can answer besides 400 and 500. */
   errorStatuses?: number[];
   handler(input: { params: z.infer<P>; query: z.infer<Q>; body: z.infer<B>; req: Request; res: Response }): Promise<unknown>;

@@ -78,10 +78,12 @@ export function buildOpenApiDocument(routes: RouteSpec[], info: { version: strin
         ? { requestBody: { required: true, content: { "application/json": { schema: jsonSchema(route.body, "input") } } } }
         : {}),
       responses: {
-        200: {
-          description: "Success",
-          content: { [route.contentType ?? "application/json"]: { schema: jsonSchema(route.response, "output") } },
-        },
+        ...Object.fromEntries(
+          [{ status: 200, description: "Success" }, ...(route.alsoSucceeds ?? [])].map(({ status, description }) => [
+            status,
+            { description, content: { [route.contentType ?? "application/json"]: { schema: jsonSchema(route.response, "output") } } },
+          ]),
+        ),
         ...Object.fromEntries(
           statuses.map((status) => [
             status,

@@ -59,6 +59,7 @@ export function transactionRoutes(routes: RouteTable, service: TransactionsServi
     query: relayQuery,
     body: relayBody,
     response: transactionOutcomeSchema,
+    alsoSucceeds: [{ status: 202, description: "Sent, not yet mined within `wait` seconds: status pending" }],
     errorStatuses: [409, 422, 503],
     handler: async ({ body, query, res }) => {
       const outcome = await ready(service).relay(body.signedTransaction, query.wait);

@@ -58,7 +58,7 @@ export class RpcClient {
 
   constructor(
     readonly url: string,
-    private readonly timeoutMs = 15_000,
+    readonly timeoutMs = 15_000,
   ) {}
 
   async call<T>(method: string, params: unknown[]): Promise<T> {
