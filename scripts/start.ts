@@ -210,8 +210,9 @@ function printBanner(config: AppConfig, chain: ChainSetup, databaseKind: string,
       `  curl ${api}/api/v1/receipts/${demo.finance.receipts.discs}/verification          # a bank's check of a warehouse receipt`,
       `  curl ${api}/api/v1/receipts/${demo.finance.receipts.recalledApples}/verification          # not eligible: the apples were recalled`,
       `  curl ${api}/api/v1/loans/${demo.finance.loans.apples}/events   # a pledge: offer, margin call, repayments, release`,
-      `  curl ${api}/api/v1/receivables/${demo.receivables.supplyChain}   # auto maker's payable: passed down 2 tiers, discounted, pledged, paid, settled`,
-      `  curl ${api}/api/v1/receivables/${demo.receivables.outstanding}/verification   # a bank's check: confirmed, not yet due, eligible`,
+      `  curl ${api}/api/v1/receivables/${demo.receivables.supplyChain}/transfers   # auto maker's payable: passed down 2 tiers, discounted, pledged, paid, settled`,
+      `  curl "${api}/api/v1/receivables/${demo.receivables.outstanding}/verification?holder=${demo.members.steelMill}"   # a bank's check of a supplier's part`,
+      `  curl ${api}/api/v1/receivables/exposure   # the regulator's view: outstanding by debtor and by financier, overdue`,
       `  Receivables: overdue ${demo.receivables.overdue}, disputed ${demo.receivables.disputed}; lot ${demo.receivables.lotId}, sale ${demo.receivables.saleId} (the demo moved the chain's clock 4 days ahead)`,
     );
   }
