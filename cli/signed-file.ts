@@ -3,6 +3,7 @@ import path from "node:path";
 import { getAddress, isAddress } from "ethers";
 import { encodeCurrency } from "../shared/trade-codes";
 import { UsageError } from "./errors";
+import { toJson } from "./output";
 import { readFileOption } from "./parse";
 
 /**
@@ -103,6 +104,16 @@ export function readSignedFile(file: string, kind: SignedFileKind, chainId: numb
     },
   };
   return { envelope: data, signature: data.signature, fields, bad, shown };
+}
+
+/** Writes a signed file, never over an existing one; a problem is a usage error naming --out. */
+export function writeSignedFile(file: string, content: unknown): void {
+  try {
+    fs.writeFileSync(file, toJson(content, 2) + "\n", { flag: "wx" });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new UsageError(`--out: cannot write ${file} (${code === "EEXIST" ? "it already exists; refusing to overwrite it" : (code ?? (error as Error).message)})`);
+  }
 }
 
 /** `--out`, or `<prefix>-<0x and the digest's first 10 hex digits>.signed.json` (in `--out` when it is a directory). */

@@ -1,4 +1,3 @@
-import fs from "node:fs";
 import type { Command } from "commander";
 import {
   hexlify,
@@ -15,7 +14,7 @@ import { formatUnit } from "../../shared/trade-codes";
 import { openChain, requireEvent, type ChainContext } from "../context";
 import { CliError, LOAN_STATUS, UsageError } from "../errors";
 import { currencyCode, formatBps, formatMoney } from "../money";
-import { formatTime, shortAddress, toJson, txFields, txSuffix } from "../output";
+import { formatTime, shortAddress, txFields, txSuffix } from "../output";
 import {
   hashFileOrText,
   parseAddress,
@@ -31,7 +30,7 @@ import {
   type Moment,
 } from "../parse";
 import { parseLotId } from "./receivable-common";
-import { readSignedFile, signedFilePath } from "../signed-file";
+import { readSignedFile, signedFilePath, writeSignedFile } from "../signed-file";
 
 /** ILienRegistry.LoanTerms: what the borrower offered; every call after `offer` carries them again. */
 export interface LoanTerms {
@@ -373,12 +372,7 @@ export function registerLoanCommands(program: Command): void {
         terms: signedTermsFields(terms),
         signature,
       };
-      try {
-        fs.writeFileSync(file, toJson(content, 2) + "\n", { flag: "wx" });
-      } catch (error) {
-        const code = (error as NodeJS.ErrnoException).code;
-        throw new UsageError(`--out: cannot write ${file} (${code === "EEXIST" ? "it already exists; refusing to overwrite it" : (code ?? (error as Error).message)})`);
-      }
+      writeSignedFile(file, content);
       chain.out.result(
         `Signed loan ${loanId}: ${termsText(chain, terms)}; valid until ${formatTime(terms.offerExpiresAt)}; wrote ${file}`,
         { action: "loan.sign", loanId, file, terms: termsData(terms), signature },

@@ -3,7 +3,7 @@ import type { ContractTransactionReceipt } from "ethers";
 import { globalOptions, openChain, type ChainContext } from "../context";
 import { CliError, decodeRevert } from "../errors";
 import { currencyCode, formatMoney } from "../money";
-import { formatNumber, formatTime, shortAddress, txFields, txSuffix } from "../output";
+import { formatNumber, formatTime, txFields, txSuffix } from "../output";
 import { parseAddress, repeatable } from "../parse";
 import { PRIVATE_KEY_ENV } from "../signer";
 import {

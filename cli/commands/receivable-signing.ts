@@ -1,13 +1,12 @@
-import fs from "node:fs";
 import type { Command } from "commander";
 import { hexlify, randomBytes, TypedDataEncoder, verifyTypedData } from "ethers";
 import { REGISTRATION_TYPES, registrationDomain } from "../../shared/chain/receivable-registration";
 import { openChain, type ChainContext } from "../context";
-import { CliError, UsageError } from "../errors";
+import { CliError } from "../errors";
 import { currencyCode, formatMoney } from "../money";
-import { formatTime, shortAddress, toJson, txFields, txSuffix } from "../output";
+import { formatTime, shortAddress, txFields, txSuffix } from "../output";
 import { parseAddress } from "../parse";
-import { readSignedFile, signedFilePath } from "../signed-file";
+import { readSignedFile, signedFilePath, writeSignedFile } from "../signed-file";
 import {
   graceText,
   registrationFields,
@@ -150,12 +149,7 @@ export function registerSigningCommands(receivable: Command): void {
         registration: fileFields(registration),
         signature,
       };
-      try {
-        fs.writeFileSync(file, toJson(content, 2) + "\n", { flag: "wx" });
-      } catch (error) {
-        const code = (error as NodeJS.ErrnoException).code;
-        throw new UsageError(`--out: cannot write ${file} (${code === "EEXIST" ? "it already exists; refusing to overwrite it" : (code ?? (error as Error).message)})`);
-      }
+      writeSignedFile(file, content);
       chain.out.result(`Signed the registration of ${registrationText(registration)}, invoice ${registration.invoiceHash}; wrote ${file}`, {
         action: "receivable.sign",
         digest,

@@ -1,10 +1,10 @@
-import { ROLES, roleNames } from "../../shared/roles";
+import { ROLES } from "../../shared/roles";
 import { decodeCursor, toPage, type Page } from "../http/common-schemas";
 import { NotFoundError, NotReadyError } from "../errors";
 import type { IndexedCache } from "../http/indexed-cache";
 import { ledgerTime } from "../http/ledger-clock";
 import type { MembersRepository } from "../members/members.repository";
-import { labeller, partyLabeller } from "../members/parties";
+import { labeller, partyLabeller, standings } from "../members/parties";
 import type { LienFacts, ReceiptEventRow, ReceiptRow, ReceiptsRepository, VerificationFacts } from "./receipts.repository";
 import type {
   ListReceiptsQuery, ReceiptEventsQuery, ReceiptEventView, ReceiptView, VerificationQuery, VerificationReason,
@@ -73,15 +73,7 @@ export function assessReceipt(facts: VerificationFacts, maxAttestationAgeSeconds
   const { receipt, batch } = facts;
   const memberByAddress = new Map(facts.members.map((m) => [m.address, m]));
   const label = labeller(new Map(facts.members.map((m) => [m.address, m.name])));
-  const standing = (address: string) => {
-    const member = memberByAddress.get(address);
-    return {
-      address,
-      name: member?.name ?? null,
-      status: member?.status ?? ("unknown" as const),
-      roles: member ? roleNames(member.roles) : [],
-    };
-  };
+  const standing = standings(facts.members);
   const holder = standing(receipt.holder);
   const warehouseMember = memberByAddress.get(receipt.warehouse);
   const warehouse = { ...standing(receipt.warehouse), isCustodian: batch.custodian === receipt.warehouse };

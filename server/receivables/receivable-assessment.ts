@@ -1,5 +1,4 @@
-import { roleNames } from "../../shared/roles";
-import { labeller } from "../members/parties";
+import { labeller, standings } from "../members/parties";
 import type { DebtorRecord, ReceivableVerificationFacts } from "./receivables.repository";
 import type {
   ReceivableReason, ReceivableVerificationView, ReceivableWarning,
@@ -40,16 +39,7 @@ export function assessReceivable(
 ): ReceivableVerificationView {
   const label = labeller(new Map(facts.members.map((m) => [m.address, m.name])));
   const receivable = toReceivableView(facts.receivable, label, now);
-  const memberByAddress = new Map(facts.members.map((m) => [m.address, m]));
-  const standing = (address: string) => {
-    const member = memberByAddress.get(address);
-    return {
-      address,
-      name: member?.name ?? null,
-      status: member?.status ?? ("unknown" as const),
-      roles: member ? roleNames(member.roles) : [],
-    };
-  };
+  const standing = standings(facts.members);
 
   const overdueOpen = record.open.filter((group) => group.deadline < now);
   const overdueByCurrency = byCurrency(overdueOpen);
