@@ -30,7 +30,39 @@ const envSchema = z.object({
   /** Readiness fails when the indexer is further than this many blocks behind the head. */
   READY_MAX_LAG_BLOCKS: integer(20),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+  /**
+   * Key of the HS256 tokens the API issues after sign-in: at least 32 bytes, as hex (0x optional) or
+   * base64. Without it the sign-in routes answer 503 and no token is accepted. `npm start` generates
+   * one into DATA_DIR/secrets.json when unset; several API instances must share the same value.
+   */
+  AUTH_JWT_SECRET: z
+    .string()
+    .transform((value, ctx) => {
+      const key = decodeSecret(value);
+      if (!key) ctx.addIssue({ code: "custom", message: "must be at least 32 bytes, as hex or base64" });
+      return key ?? new Uint8Array();
+    })
+    .optional(),
+  AUTH_TOKEN_TTL_SECONDS: integer(900, 30),
+  AUTH_AUDIENCE: z.string().min(1).default("tracefin-api"),
+  AUTH_ISSUER: z.string().min(1).default("tracefin"),
+  /** The EIP-4361 domain (host[:port]) sign-in messages must name; default API_HOST:API_PORT. */
+  AUTH_DOMAIN: z.string().regex(/^[A-Za-z0-9.-]+(:\d{1,5})?$/, "must be host or host:port").optional(),
+  AUTH_NONCE_TTL_SECONDS: integer(300, 10),
+  /** Requests per minute one client IP may make to /api/v1/auth/* on one API instance; 0 disables. */
+  AUTH_SIGN_IN_RATE_LIMIT: integer(30),
 });
+
+/** A secret given as hex (0x optional) or base64 / base64url; undefined when shorter than 32 bytes. */
+export function decodeSecret(value: string): Uint8Array | undefined {
+  const trimmed = value.trim();
+  const hex = trimmed.replace(/^0x/i, "");
+  let bytes: Buffer;
+  if (/^([0-9a-fA-F]{2})+$/.test(hex)) bytes = Buffer.from(hex, "hex");
+  else if (/^[A-Za-z0-9+/_-]+={0,2}$/.test(trimmed)) bytes = Buffer.from(trimmed.replace(/-/g, "+").replace(/_/g, "/"), "base64");
+  else return undefined;
+  return bytes.length >= 32 ? new Uint8Array(bytes) : undefined;
+}
 
 export type AppConfig = ReturnType<typeof parseConfig>;
 
@@ -47,5 +79,7 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env) {
     ...settings,
     pgliteDir: path.join(settings.DATA_DIR, "pglite"),
     deploymentsFile: settings.DEPLOYMENTS_FILE ?? path.join(settings.DATA_DIR, "deployments.json"),
+    secretsFile: path.join(settings.DATA_DIR, "secrets.json"),
+    authDomain: settings.AUTH_DOMAIN ?? `${settings.API_HOST}:${settings.API_PORT}`,
   };
 }

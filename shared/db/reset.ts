@@ -2,7 +2,11 @@ import { sql } from "drizzle-orm";
 import type { Executor } from "./client";
 import { announceCheckpointMove } from "./checkpoint-watch";
 
-/** Every table of the read model; all of it can be rebuilt from the chain. */
+/**
+ * Every table of the read model; all of it can be rebuilt from the chain.
+ * Application state (auth_nonces, api_keys: see the end of schema.ts) is deliberately NOT listed: the
+ * API creates those rows, the chain cannot rebuild them, so a reset of the read model must keep them.
+ */
 export const READ_MODEL_TABLES = [
   "members",
   "products",

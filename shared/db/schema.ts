@@ -480,3 +480,42 @@ export const undoLog = pgTable(
   },
   (t) => [index("undo_log_block_idx").on(t.blockNumber)],
 );
+
+/*
+ * ---------------------------------------------------------------------------------------------------
+ * Application state: NOT part of the read model. These rows are created by the API, not by the chain,
+ * so the indexer can never rebuild them: shared/db/reset.ts must never truncate them.
+ * ---------------------------------------------------------------------------------------------------
+ */
+
+/** Sign-in nonces (EIP-4361): issued by GET /api/v1/auth/nonce, consumed once by a sign-in. */
+export const authNonces = pgTable(
+  "auth_nonces",
+  {
+    nonce: text("nonce").primaryKey(),
+    issuedAt: timestamp("issued_at", { withTimezone: true }).notNull(),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+    /** Set, once, by the sign-in that consumed the nonce. */
+    usedAt: timestamp("used_at", { withTimezone: true }),
+  },
+  (t) => [index("auth_nonces_expires_idx").on(t.expiresAt)],
+);
+
+/** API keys of members' systems. Only the SHA-256 of the secret is kept; `id` is the key's public prefix. */
+export const apiKeys = pgTable(
+  "api_keys",
+  {
+    id: text("id").primaryKey(),
+    memberAddress: text("member_address").notNull(),
+    name: text("name").notNull(),
+    scope: text("scope", { enum: ["read", "read-write"] }).notNull(),
+    secretHash: text("secret_hash").notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull(),
+    /** The address that issued it: the member itself or the consortium admin. */
+    createdBy: text("created_by").notNull(),
+    lastUsedAt: timestamp("last_used_at", { withTimezone: true }),
+    revokedAt: timestamp("revoked_at", { withTimezone: true }),
+    revokedBy: text("revoked_by"),
+  },
+  (t) => [index("api_keys_member_idx").on(t.memberAddress, t.createdAt)],
+);
