@@ -41,6 +41,9 @@ import {
   createReceivablesService, DEBTOR_RECORD_CACHE_ENTRIES, RECEIVABLE_VERIFICATION_CACHE_ENTRIES,
 } from "./receivables/receivables.service";
 import { receivableRoutes } from "./receivables/receivables.routes";
+import { createProvenanceRepository } from "./provenance/provenance.repository";
+import { createProvenanceService } from "./provenance/provenance.service";
+import { provenanceRoutes } from "./provenance/provenance.routes";
 import { healthRoutes } from "./health/health.routes";
 import { createNodeClient } from "./transactions/node-client";
 import { createTransactionsService } from "./transactions/transactions.service";
@@ -78,6 +81,7 @@ export function createApp(options: AppOptions): { app: Express; routes: RouteTab
   productRoutes(routes, createProductsService(createProductsRepository(db)));
   batchRoutes(routes, batches);
   traceRoutes(routes, createTraceService(createTraceRepository(db)));
+  provenanceRoutes(routes, createProvenanceService(createProvenanceRepository(db)));
   epcisRoutes(routes, createEpcisService(batchesRepository, batches, createEpcisRepository(db)));
   anchorRoutes(routes, createAnchorsService(createAnchorsRepository(db), membersRepository));
   receiptRoutes(
