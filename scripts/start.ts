@@ -12,6 +12,8 @@ import { resetReadModel } from "../shared/db/reset";
 import { createLogger, type Logger } from "../shared/logger";
 import { createIndexer, FatalIndexerError } from "../indexer/sync";
 import { createApp } from "../server/app";
+import { authOptionsFromConfig } from "../server/auth/settings";
+import { loadOrCreateJwtSecret } from "../server/auth/secrets-file";
 import { listen } from "../server/index";
 import { DEMO_MEMBERS, loadDemoScenario, type DemoResult } from "./demo/scenario";
 
@@ -148,6 +150,8 @@ async function main() {
       await indexing;
     });
 
+    // No secret in the repository: without AUTH_JWT_SECRET, the token key is generated once into DATA_DIR/secrets.json.
+    const jwtSecret = config.AUTH_JWT_SECRET ?? loadOrCreateJwtSecret(config.secretsFile).secret;
     const checkpointWatch = await database.watchCheckpoint();
     stops.push(() => checkpointWatch.close());
     const { app } = createApp({
@@ -158,6 +162,7 @@ async function main() {
       deployment: chain.deployment,
       confirmations: config.CONFIRMATIONS,
       readyMaxLagBlocks: config.READY_MAX_LAG_BLOCKS,
+      auth: authOptionsFromConfig(config, jwtSecret),
     });
     const server = await listen(app, config.API_HOST, config.API_PORT);
     stops.push(() => new Promise((resolve) => server.close(() => resolve())));
@@ -198,6 +203,9 @@ function printBanner(config: AppConfig, chain: ChainSetup, databaseKind: string,
     `             Receivables ${chain.deployment.contracts.Receivables}`,
     `  Database   ${database}`,
     `  Deployment ${path.resolve(config.deploymentsFile)}`,
+    `  Sign-in    ${api}/api/v1/auth/nonce (EIP-4361 domain ${config.authDomain}); token key ${
+      config.AUTH_JWT_SECRET ? "from AUTH_JWT_SECRET" : `generated in ${path.resolve(config.secretsFile)} (mode 0600)`
+    }`,
   ];
   if (demo) {
     lines.push(

@@ -5,7 +5,7 @@ import type { RpcClient } from "../shared/chain/rpc";
 import type { Deployment } from "../shared/chain/deployments";
 import type { Logger } from "../shared/logger";
 import { RouteTable } from "./http/route";
-import { authenticate } from "./http/authentication";
+import { createAuth, type AuthOptions } from "./auth";
 import { errorHandler, notFoundHandler } from "./http/error-handler";
 import { securityHeaders } from "./http/security-headers";
 import { buildOpenApiDocument } from "./openapi/document";
@@ -61,6 +61,11 @@ export interface AppOptions {
   confirmations?: number;
   readyMaxLagBlocks?: number;
   version?: string;
+  /**
+   * Sign-in and API keys (server/auth/settings.ts). Deployments pass the configuration; without this
+   * option the app signs tokens with a random in-memory key (one instance, tokens die with it).
+   */
+  auth?: AuthOptions;
 }
 
 /** Builds the HTTP API. Stateless: any number of instances can serve one database. */
@@ -69,6 +74,9 @@ export function createApp(options: AppOptions): { app: Express; routes: RouteTab
   const membersRepository = createMembersRepository(db);
   const batchesRepository = createBatchesRepository(db);
   const batches = createBatchesService(batchesRepository, membersRepository);
+
+  const nodeClient = options.rpc ? createNodeClient(options.rpc.url, options.rpc.timeoutMs) : undefined;
+  const auth = createAuth({ db, auth: options.auth, node: nodeClient, deployment: options.deployment });
 
   const routes = new RouteTable();
   healthRoutes(routes, {
@@ -104,8 +112,9 @@ export function createApp(options: AppOptions): { app: Express; routes: RouteTab
   );
   transactionRoutes(
     routes,
-    options.rpc && options.deployment ? createTransactionsService(createNodeClient(options.rpc.url, options.rpc.timeoutMs), options.deployment) : undefined,
+    nodeClient && options.deployment ? createTransactionsService(nodeClient, options.deployment) : undefined,
   );
+  auth.addRoutes(routes);
 
   const openApiDocument = buildOpenApiDocument(routes.routes, { version: options.version ?? "0.1.0" });
 
@@ -114,7 +123,8 @@ export function createApp(options: AppOptions): { app: Express; routes: RouteTab
   app.set("query parser", "simple");
   app.use(securityHeaders);
   app.use(express.json({ limit: "1mb" }));
-  app.use(authenticate);
+  app.use("/api/v1/auth", auth.rateLimit);
+  app.use(auth.authenticate);
   app.get("/openapi.json", (_req, res) => void res.json(openApiDocument));
   app.use(docsRouter());
   const router = express.Router();

@@ -5,6 +5,7 @@ import { RpcClient } from "../shared/chain/rpc";
 import { openConfiguredDatabase } from "../shared/db/client";
 import { createLogger } from "../shared/logger";
 import { createApp } from "./app";
+import { authOptionsFromConfig } from "./auth/settings";
 import { listen } from "./index";
 
 /** Runs one API instance over the configured database; start as many as the load needs. */
@@ -21,7 +22,9 @@ async function main() {
     deployment: fs.existsSync(config.deploymentsFile) ? readDeployment(config.deploymentsFile) : undefined,
     confirmations: config.CONFIRMATIONS,
     readyMaxLagBlocks: config.READY_MAX_LAG_BLOCKS,
+    auth: authOptionsFromConfig(config),
   });
+  if (!config.AUTH_JWT_SECRET) logger.warn("AUTH_JWT_SECRET is not set: sign-in answers 503 and no session token is accepted");
   const server = await listen(app, config.API_HOST, config.API_PORT);
   logger.info(`API listening on http://${config.API_HOST}:${config.API_PORT}`);
   const shutdown = () => server.close(() => void database.close().then(() => process.exit(0)));

@@ -13,15 +13,38 @@ const errorBody = z
 
 const ERROR_DESCRIPTIONS: Record<number, string> = {
   400: "Invalid input; `details` lists each problem with its field",
+  401: "A credential or sign-in message was presented and refused; `details.reason` says why, `details.field` names it",
+  403: "The caller may not do this, or its member is suspended or revoked (MEMBER_NOT_ACTIVE)",
   404: "No such resource",
   409: "Conflict with the current state",
   413: "The request body is too large",
   415: "The request body's media type, charset or encoding is not supported",
+  429: "Too many requests from this client: retry after the Retry-After header's seconds",
   500: "Unexpected server error",
   503: "Not ready",
 };
 
 const COMPONENT_PREFIX = "#/components/schemas/";
+
+/** How callers authenticate: see server/http/authentication.ts. */
+const SECURITY_SCHEMES = {
+  bearerAuth: {
+    type: "http",
+    scheme: "bearer",
+    bearerFormat: "JWT",
+    description: "Session token from POST /api/v1/auth/sign-in (Sign-In with Ethereum), HS256, short-lived",
+  },
+  apiKeyAuth: {
+    type: "apiKey",
+    in: "header",
+    name: "X-API-Key",
+    description: "A member's API key (tfk_<id>.<secret>) for server-to-server callers, scoped read or read-write",
+  },
+};
+/** Any operation accepts no credential, a token or a key; a credential presented must be valid. */
+const OPTIONAL_SECURITY = [{}, { bearerAuth: [] }, { apiKeyAuth: [] }];
+/** Operations that need a session token whatever the access policy says. */
+const TOKEN_REQUIRED = new Set(["createApiKey", "listApiKeys", "revokeApiKey"]);
 
 /**
  * JSON Schema (2020-12, as OpenAPI 3.1 uses) of a zod schema: a $ref when the schema is a registered
@@ -74,6 +97,7 @@ export function buildOpenApiDocument(routes: RouteSpec[], info: { version: strin
       summary: route.summary,
       ...(route.description ? { description: route.description } : {}),
       parameters: [...parameters("path", route.params), ...parameters("query", route.query)],
+      security: TOKEN_REQUIRED.has(route.operationId) ? [{ bearerAuth: [] }] : OPTIONAL_SECURITY,
       ...(route.body
         ? { requestBody: { required: true, content: { "application/json": { schema: jsonSchema(route.body, "input") } } } }
         : {}),
@@ -104,10 +128,11 @@ export function buildOpenApiDocument(routes: RouteSpec[], info: { version: strin
       version: info.version,
       description:
         "Read API of the TraceFin ledger: members, products, batches, their timelines, provenance traces, " +
-        "EPCIS 2.0 export and anchor proofs. Data is a projection of the chain built by the indexer.",
+        "EPCIS 2.0 export and anchor proofs. Data is a projection of the chain built by the indexer. " +
+        "Members sign in with Ethereum (EIP-4361) for a session token, or use API keys.",
     },
     servers: info.serverUrl ? [{ url: info.serverUrl }] : [],
     paths,
-    components: { schemas: componentSchemas() },
+    components: { schemas: componentSchemas(), securitySchemes: SECURITY_SCHEMES },
   };
 }
