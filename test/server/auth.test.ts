@@ -1,5 +1,7 @@
 import type { Server } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import Ajv2020 from "ajv/dist/2020";
+import addFormats from "ajv-formats";
 import { HDNodeWallet, Mnemonic, randomBytes, zeroPadValue } from "ethers";
 import { sql } from "drizzle-orm";
 import { SignJWT } from "jose";
@@ -424,12 +426,49 @@ describe(`member sign-in (EIP-4361), session tokens and API keys (${databaseKind
     });
   });
 
-  it("documents the routes and both security schemes in OpenAPI", async () => {
+  it("documents the routes and both security schemes in OpenAPI, and answers as documented", async () => {
     const doc = (await get("/openapi.json")).body;
     expect(doc.components.securitySchemes.bearerAuth).toMatchObject({ type: "http", scheme: "bearer", bearerFormat: "JWT" });
     expect(doc.components.securitySchemes.apiKeyAuth).toMatchObject({ type: "apiKey", in: "header", name: "X-API-Key" });
-    for (const path of ["/api/v1/auth/nonce", "/api/v1/auth/me"]) expect(doc.paths[path].get.tags).toEqual(["Sign-in and API keys"]);
-    expect(doc.paths["/api/v1/auth/sign-in"].post.responses["401"]).toBeDefined();
     expect(doc.paths["/api/v1/members/{member}/api-keys"].post.security).toEqual([{ bearerAuth: [] }]);
+    expect(doc.paths["/api/v1/batches"].get.security).toEqual([{}, { bearerAuth: [] }, { apiKeyAuth: [] }]);
+
+    const ajv = new Ajv2020({ strict: true, allowUnionTypes: true, allErrors: true });
+    addFormats(ajv);
+    ajv.addVocabulary(["openapi", "info", "servers", "paths", "components", "tags", "example", "discriminator", "xml", "externalDocs"]);
+    const id = "https://tracefin.test/openapi.json";
+    ajv.addSchema({ ...doc, $id: id });
+    const expectDocumented = (path: string, method: "get" | "post", res: Answer) => {
+      const operation = doc.paths[path][method];
+      expect(operation.tags).toEqual(["Sign-in and API keys"]);
+      const status = String(res.status);
+      expect(operation.responses[status], `${operation.operationId} ${status}`).toBeDefined();
+      const pointer = ["paths", path, method, "responses", status, "content", "application/json", "schema"]
+        .map((t) => t.replace(/~/g, "~0").replace(/\//g, "~1"))
+        .join("/");
+      const validate = ajv.getSchema(`${id}#/${pointer}`)!;
+      expect(validate(res.body), `${operation.operationId} ${status}: ${JSON.stringify(validate.errors)}`).toBe(true);
+    };
+
+    expectDocumented("/api/v1/auth/nonce", "get", await get("/api/v1/auth/nonce"));
+    const signedIn = await signIn(wallet("steelMill"));
+    expectDocumented("/api/v1/auth/sign-in", "post", signedIn);
+    expectDocumented("/api/v1/auth/sign-in", "post", await signIn(wallet("steelMill"), { nonce: "unknownnonce1234" }));
+    expectDocumented("/api/v1/auth/sign-in", "post", await post("/api/v1/auth/sign-in", { message: "x" }));
+    const token = signedIn.body.token;
+    expectDocumented("/api/v1/auth/me", "get", await get("/api/v1/auth/me"));
+    expectDocumented("/api/v1/auth/me", "get", await get("/api/v1/auth/me", bearer(token)));
+    expectDocumented("/api/v1/auth/me", "get", await get("/api/v1/auth/me", bearer(token + "x")));
+    const member = address("steelMill");
+    const issued = await post(`/api/v1/members/${member}/api-keys`, { name: "treasury", scope: "read-write" }, bearer(token));
+    expectDocumented("/api/v1/members/{member}/api-keys", "post", issued);
+    expectDocumented("/api/v1/auth/me", "get", await get("/api/v1/auth/me", { "x-api-key": issued.body.key }));
+    expectDocumented("/api/v1/members/{member}/api-keys", "get", await get(`/api/v1/members/${member}/api-keys`, bearer(token)));
+    expectDocumented("/api/v1/members/{member}/api-keys", "get", await get(`/api/v1/members/${member}/api-keys`));
+    expectDocumented("/api/v1/members/{member}/api-keys", "get", await get(`/api/v1/members/${address("bank")}/api-keys`, bearer(token)));
+    const revokePath = "/api/v1/members/{member}/api-keys/{id}/revoke";
+    expectDocumented(revokePath, "post", await post(`/api/v1/members/${member}/api-keys/${issued.body.id}/revoke`, {}, bearer(token)));
+    expectDocumented(revokePath, "post", await post(`/api/v1/members/${member}/api-keys/${"0".repeat(12)}/revoke`, {}, bearer(token)));
+    expectDocumented(revokePath, "post", await post(`/api/v1/members/${member}/api-keys/nope/revoke`, {}, bearer(token)));
   });
 });
