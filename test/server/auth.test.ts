@@ -2,7 +2,8 @@ import type { Server } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import Ajv2020 from "ajv/dist/2020";
 import addFormats from "ajv-formats";
-import { HDNodeWallet, Mnemonic, randomBytes, zeroPadValue } from "ethers";
+import { HDNodeWallet, Mnemonic, getAddress, id, randomBytes, zeroPadValue } from "ethers";
+import { roleBits } from "../../shared/roles";
 import { sql } from "drizzle-orm";
 import { SignJWT } from "jose";
 import { RpcClient } from "../../shared/chain/rpc";
@@ -246,6 +247,30 @@ describe(`member sign-in (EIP-4361), session tokens and API keys (${databaseKind
       const answers = await Promise.all([1, 2, 3].map(() => post("/api/v1/auth/sign-in", { message, signature })));
       expect(answers.map((a) => a.status).sort()).toEqual([200, 401, 401]);
       for (const refused of answers.filter((a) => a.status === 401)) expectRefused(refused, "NONCE_USED");
+    });
+
+    it("verifies a contract wallet's signature by EIP-1271 isValidSignature", async () => {
+      /** Deploys `runtime` with a minimal constructor (CODECOPY + RETURN) and admits it as a member. */
+      async function memberContract(runtime: string, name: string): Promise<string> {
+        const size = (runtime.length / 2).toString(16).padStart(2, "0");
+        const initCode = `0x60${size}600c600039${"60" + size}6000f3${runtime}`;
+        const deployed = await (await system.chain.admin.sendTransaction({ data: initCode })).wait();
+        const contract = getAddress(deployed!.contractAddress!);
+        await (await system.chain.contracts.registry.admit(contract, roleBits(["ENTERPRISE"]), id(`USCC ${name}`), name, "https://tracefin.example/m", id(name))).wait();
+        return contract;
+      }
+      // Answers the EIP-1271 magic value (0x1626ba7e) to any call, and answers zero to any call.
+      const accepting = await memberContract("631626ba7e60e01b60005260206000f3", "Multisig Treasury Co.");
+      const refusing = await memberContract("60206000f3", "Locked Wallet Co.");
+      await system.sync();
+      const nonceOf = async () => (await get("/api/v1/auth/nonce")).body.nonce;
+      const messageOf = async (address: string) =>
+        formatSiweMessage({ domain: DOMAIN, address, uri: `https://${DOMAIN}`, version: "1", chainId, nonce: await nonceOf(), issuedAt: new Date().toISOString() });
+      const signedIn = await post("/api/v1/auth/sign-in", { message: await messageOf(accepting), signature: "0x" + "ab".repeat(70) });
+      expect(signedIn.status, JSON.stringify(signedIn.body)).toBe(200);
+      expect(signedIn.body.member).toMatchObject({ address: accepting.toLowerCase(), name: "Multisig Treasury Co.", roles: ["ENTERPRISE"] });
+      const refused = await post("/api/v1/auth/sign-in", { message: await messageOf(refusing), signature: "0x" + "ab".repeat(70) });
+      expectRefused(refused, "BAD_SIGNATURE", "body.signature");
     });
 
     it("signs in the consortium admin (the MemberRegistry owner, read from the chain)", async () => {
