@@ -122,8 +122,9 @@ export function createApp(options: AppOptions): { app: Express; routes: RouteTab
   app.disable("x-powered-by");
   app.set("query parser", "simple");
   app.use(securityHeaders);
-  app.use(express.json({ limit: "1mb" }));
+  // Counted before the body is parsed: a flood of malformed sign-ins is limited too.
   app.use("/api/v1/auth", auth.rateLimit);
+  app.use(express.json({ limit: "1mb" }));
   app.use(auth.authenticate);
   app.get("/openapi.json", (_req, res) => void res.json(openApiDocument));
   app.use(docsRouter());
