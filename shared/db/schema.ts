@@ -519,3 +519,44 @@ export const apiKeys = pgTable(
   },
   (t) => [index("api_keys_member_idx").on(t.memberAddress, t.createdAt)],
 );
+
+/**
+ * Idempotency keys of managed writes: a request retried with the same key (client timeout, network
+ * error) answers what the first one answered and never sends a second transaction.
+ */
+export const idempotencyKeys = pgTable(
+  "idempotency_keys",
+  {
+    /** The caller's address: keys are per caller. */
+    caller: text("caller").notNull(),
+    key: text("key").notNull(),
+    /** SHA-256 of the request (method, path, body): the same key with another request is refused. */
+    requestHash: text("request_hash").notNull(),
+    /** Set when the write has an answer to replay. */
+    responseStatus: integer("response_status"),
+    response: jsonb("response").$type<unknown>(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull(),
+    completedAt: timestamp("completed_at", { withTimezone: true }),
+  },
+  (t) => [primaryKey({ columns: [t.caller, t.key] }), index("idempotency_keys_created_idx").on(t.createdAt)],
+);
+
+/** Documents stored off-chain, content-addressed by SHA-256 (the bytes live in the document store). */
+export const documents = pgTable("documents", {
+  sha256: text("sha256").primaryKey(),
+  size: bigint("size", { mode: "number" }).notNull(),
+  contentType: text("content_type").notNull(),
+  storedAt: timestamp("stored_at", { withTimezone: true }).notNull(),
+});
+
+/** Who uploaded a document (several members may upload the same bytes), under which file name. */
+export const documentUploads = pgTable(
+  "document_uploads",
+  {
+    sha256: text("sha256").notNull(),
+    uploader: text("uploader").notNull(),
+    filename: text("filename"),
+    uploadedAt: timestamp("uploaded_at", { withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.sha256, t.uploader] }), index("document_uploads_uploader_idx").on(t.uploader, t.uploadedAt)],
+);
