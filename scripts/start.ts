@@ -13,7 +13,8 @@ import { createLogger, type Logger } from "../shared/logger";
 import { createIndexer, FatalIndexerError } from "../indexer/sync";
 import { createApp } from "../server/app";
 import { authOptionsFromConfig } from "../server/auth/settings";
-import { loadOrCreateJwtSecret } from "../server/auth/secrets-file";
+import { loadOrCreateJwtSecret, loadOrCreateSecret } from "../server/auth/secrets-file";
+import { createFileKeystore } from "../server/signing/keystore";
 import { listen } from "../server/index";
 import { DEMO_MEMBERS, loadDemoScenario, type DemoResult } from "./demo/scenario";
 
@@ -152,6 +153,7 @@ async function main() {
 
     // No secret in the repository: without AUTH_JWT_SECRET, the token key is generated once into DATA_DIR/secrets.json.
     const jwtSecret = config.AUTH_JWT_SECRET ?? loadOrCreateJwtSecret(config.secretsFile).secret;
+    const managedKeysPassphrase = config.MANAGED_KEYS_PASSPHRASE ?? loadOrCreateSecret(config.secretsFile, "managedKeysPassphrase").value;
     const checkpointWatch = await database.watchCheckpoint();
     stops.push(() => checkpointWatch.close());
     const { app } = createApp({
@@ -163,6 +165,7 @@ async function main() {
       confirmations: config.CONFIRMATIONS,
       readyMaxLagBlocks: config.READY_MAX_LAG_BLOCKS,
       auth: authOptionsFromConfig(config, jwtSecret),
+      managedKeys: createFileKeystore(config.managedKeysDir, managedKeysPassphrase),
     });
     const server = await listen(app, config.API_HOST, config.API_PORT);
     stops.push(() => new Promise((resolve) => server.close(() => resolve())));
@@ -206,6 +209,9 @@ function printBanner(config: AppConfig, chain: ChainSetup, databaseKind: string,
     `  Sign-in    ${api}/api/v1/auth/nonce (EIP-4361 domain ${config.authDomain}); token key ${
       config.AUTH_JWT_SECRET ? "from AUTH_JWT_SECRET" : `generated in ${path.resolve(config.secretsFile)} (mode 0600)`
     }`,
+    `  Managed keys ${path.resolve(config.managedKeysDir)} (encrypted; passphrase ${
+      config.MANAGED_KEYS_PASSPHRASE ? "from MANAGED_KEYS_PASSPHRASE" : `generated in ${path.resolve(config.secretsFile)}`
+    })`,
   ];
   if (demo) {
     lines.push(

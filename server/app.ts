@@ -6,6 +6,11 @@ import type { Deployment } from "../shared/chain/deployments";
 import type { Logger } from "../shared/logger";
 import { RouteTable } from "./http/route";
 import { createAuth, type AuthOptions } from "./auth";
+import { createIdempotencyStore } from "./signing/idempotency";
+import type { Keystore } from "./signing/keystore";
+import { createManagedSigner } from "./signing/managed-signer";
+import { createManagedWrites } from "./signing/managed-writes";
+import { managedWriteRoutes } from "./signing/managed-writes.routes";
 import { errorHandler, notFoundHandler } from "./http/error-handler";
 import { securityHeaders } from "./http/security-headers";
 import { buildOpenApiDocument } from "./openapi/document";
@@ -66,6 +71,8 @@ export interface AppOptions {
    * option the app signs tokens with a random in-memory key (one instance, tokens die with it).
    */
   auth?: AuthOptions;
+  /** Keys of the members the server signs for (managed signing); without it POST /api/v1/writes answers 503. */
+  managedKeys?: Keystore;
 }
 
 /** Builds the HTTP API. Stateless: any number of instances can serve one database. */
@@ -115,6 +122,15 @@ export function createApp(options: AppOptions): { app: Express; routes: RouteTab
     nodeClient && options.deployment ? createTransactionsService(nodeClient, options.deployment) : undefined,
   );
   auth.addRoutes(routes);
+  const managedWrites =
+    options.managedKeys && nodeClient && options.deployment
+      ? createManagedWrites({
+          signer: createManagedSigner(nodeClient, options.deployment, options.managedKeys),
+          keystore: options.managedKeys,
+          idempotency: createIdempotencyStore(db),
+        })
+      : undefined;
+  managedWriteRoutes(routes, managedWrites, options.managedKeys);
 
   const openApiDocument = buildOpenApiDocument(routes.routes, { version: options.version ?? "0.1.0" });
 

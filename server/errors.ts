@@ -80,6 +80,7 @@ export const STATUS_BY_CODE: Record<string, number> = {
   MEMBER_NOT_ACTIVE: 403,
   NOT_FOUND: 404,
   CONFLICT: 409,
+  IDEMPOTENCY_KEY_REUSED: 422,
   /** A contract refused the operation (simulated or mined); details name the custom error. */
   CONTRACT_REVERT: 422,
   PAYLOAD_TOO_LARGE: 413,

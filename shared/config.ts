@@ -51,6 +51,14 @@ const envSchema = z.object({
   AUTH_NONCE_TTL_SECONDS: integer(300, 10),
   /** Requests per minute one client IP may make to /api/v1/auth/* on one API instance; 0 disables. */
   AUTH_SIGN_IN_RATE_LIMIT: integer(30),
+  /**
+   * Passphrase of the keystore of members the server signs for (managed signing), at least 16
+   * characters. Without it POST /api/v1/writes answers 503. `npm start` generates one into
+   * DATA_DIR/secrets.json when unset. Keep it out of the repository and apart from the keystore.
+   */
+  MANAGED_KEYS_PASSPHRASE: z.string().min(16, "must be at least 16 characters").optional(),
+  /** Folder of the encrypted managed keys; default DATA_DIR/keystore. */
+  MANAGED_KEYS_DIR: z.string().optional(),
 });
 
 /** A secret given as hex (0x optional) or base64 / base64url; undefined when shorter than 32 bytes. */
@@ -80,6 +88,7 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env) {
     pgliteDir: path.join(settings.DATA_DIR, "pglite"),
     deploymentsFile: settings.DEPLOYMENTS_FILE ?? path.join(settings.DATA_DIR, "deployments.json"),
     secretsFile: path.join(settings.DATA_DIR, "secrets.json"),
+    managedKeysDir: settings.MANAGED_KEYS_DIR ?? path.join(settings.DATA_DIR, "keystore"),
     authDomain: settings.AUTH_DOMAIN ?? `${settings.API_HOST}:${settings.API_PORT}`,
   };
 }

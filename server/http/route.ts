@@ -22,6 +22,11 @@ export interface RouteSpec<P extends AnyObject = AnyObject, Q extends AnyObject 
   response: z.ZodType;
   /** Media type of the success response; JSON unless stated. */
   contentType?: string;
+  /**
+   * The credential the operation needs whatever the access policy says: "token" (a session token),
+   * "any" (a token or an API key). Unset: none needed (the policy may still ask for one).
+   */
+  credential?: "token" | "any";
   /** Other success statuses answering the same body, e.g. 202 while a transaction is pending. */
   alsoSucceeds?: { status: number; description: string }[];
   /** Error statuses the operation can answer besides 400 and 500. */

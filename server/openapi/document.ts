@@ -42,9 +42,12 @@ const SECURITY_SCHEMES = {
   },
 };
 /** Any operation accepts no credential, a token or a key; a credential presented must be valid. */
-const OPTIONAL_SECURITY = [{}, { bearerAuth: [] }, { apiKeyAuth: [] }];
-/** Operations that need a session token whatever the access policy says. */
-const TOKEN_REQUIRED = new Set(["createApiKey", "listApiKeys", "revokeApiKey"]);
+/** What each RouteSpec.credential declares; `{}` is "no credential needed". */
+const SECURITY = {
+  optional: [{}, { bearerAuth: [] }, { apiKeyAuth: [] }],
+  any: [{ bearerAuth: [] }, { apiKeyAuth: [] }],
+  token: [{ bearerAuth: [] }],
+};
 
 /**
  * JSON Schema (2020-12, as OpenAPI 3.1 uses) of a zod schema: a $ref when the schema is a registered
@@ -97,7 +100,7 @@ export function buildOpenApiDocument(routes: RouteSpec[], info: { version: strin
       summary: route.summary,
       ...(route.description ? { description: route.description } : {}),
       parameters: [...parameters("path", route.params), ...parameters("query", route.query)],
-      security: TOKEN_REQUIRED.has(route.operationId) ? [{ bearerAuth: [] }] : OPTIONAL_SECURITY,
+      security: SECURITY[route.credential ?? "optional"],
       ...(route.body
         ? { requestBody: { required: true, content: { "application/json": { schema: jsonSchema(route.body, "input") } } } }
         : {}),
