@@ -53,6 +53,11 @@ import { healthRoutes } from "./health/health.routes";
 import { createNodeClient } from "./transactions/node-client";
 import { createTransactionsService } from "./transactions/transactions.service";
 import { transactionRoutes } from "./transactions/transactions.routes";
+import { createDocumentsRepository } from "./documents/documents.repository";
+import { createDocumentsService } from "./documents/documents.service";
+import { createPartyResolver } from "./documents/document-access";
+import { documentRoutes } from "./documents/documents.routes";
+import type { DocumentOptions } from "./documents/document-settings";
 
 export interface AppOptions {
   db: Database;
@@ -71,6 +76,8 @@ export interface AppOptions {
    * option the app signs tokens with a random in-memory key (one instance, tokens die with it).
    */
   auth?: AuthOptions;
+  /** Document store and upload limit (documentOptionsFromConfig); without it the document routes answer 503. */
+  documents?: DocumentOptions;
   /** Keys of the members the server signs for (managed signing); without it POST /api/v1/writes answers 503. */
   managedKeys?: Keystore;
 }
@@ -122,6 +129,11 @@ export function createApp(options: AppOptions): { app: Express; routes: RouteTab
     nodeClient && options.deployment ? createTransactionsService(nodeClient, options.deployment) : undefined,
   );
   auth.addRoutes(routes);
+  documentRoutes(
+    routes,
+    options.documents ? createDocumentsService(createDocumentsRepository(db), options.documents.store, createPartyResolver(db)) : undefined,
+    options.documents,
+  );
   const managedWrites =
     options.managedKeys && nodeClient && options.deployment
       ? createManagedWrites({
@@ -140,7 +152,9 @@ export function createApp(options: AppOptions): { app: Express; routes: RouteTab
   app.use(securityHeaders);
   // Counted before the body is parsed: a flood of malformed sign-ins is limited too.
   app.use("/api/v1/auth", auth.rateLimit);
-  app.use(express.json({ limit: "1mb" }));
+  const jsonBody = express.json({ limit: "1mb" });
+  // Operations with a raw body (documents) read it themselves, whatever its media type.
+  app.use((req, res, next) => (routes.takesRawBody(req) ? next() : jsonBody(req, res, next)));
   app.use(auth.authenticate);
   app.get("/openapi.json", (_req, res) => void res.json(openApiDocument));
   app.use(docsRouter());

@@ -88,4 +88,6 @@ export const STATUS_BY_CODE: Record<string, number> = {
   TOO_MANY_REQUESTS: 429,
   NOT_READY: 503,
   INTERNAL: 500,
+  /** A stored document's bytes no longer hash to its address: the store was tampered with or damaged. */
+  DOCUMENT_CORRUPTED: 500,
 };

@@ -59,6 +59,10 @@ const envSchema = z.object({
   MANAGED_KEYS_PASSPHRASE: z.string().min(16, "must be at least 16 characters").optional(),
   /** Folder of the encrypted managed keys; default DATA_DIR/keystore. */
   MANAGED_KEYS_DIR: z.string().optional(),
+  /** Folder of the local document store (content-addressed); default DATA_DIR/documents. */
+  DOCUMENTS_DIR: z.string().optional(),
+  /** Largest document the API accepts, in bytes (default 10 MB). */
+  DOCUMENT_MAX_BYTES: integer(10 * 1024 * 1024, 1),
 });
 
 /** A secret given as hex (0x optional) or base64 / base64url; undefined when shorter than 32 bytes. */
@@ -89,6 +93,9 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env) {
     deploymentsFile: settings.DEPLOYMENTS_FILE ?? path.join(settings.DATA_DIR, "deployments.json"),
     secretsFile: path.join(settings.DATA_DIR, "secrets.json"),
     managedKeysDir: settings.MANAGED_KEYS_DIR ?? path.join(settings.DATA_DIR, "keystore"),
+    /** API keys of the demo members, written by `npm start` when it loads the demo. */
+    demoCredentialsFile: path.join(settings.DATA_DIR, "demo-credentials.json"),
+    documentsDir: settings.DOCUMENTS_DIR ?? path.join(settings.DATA_DIR, "documents"),
     authDomain: settings.AUTH_DOMAIN ?? `${settings.API_HOST}:${settings.API_PORT}`,
   };
 }

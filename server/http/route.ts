@@ -1,6 +1,7 @@
-import type { Request, Response, Router } from "express";
+import express, { type Request, type RequestHandler, type Response, type Router } from "express";
 import { z } from "zod";
 import { ValidationError, type FieldProblem } from "../errors";
+import type { Caller } from "./authentication";
 
 type AnyObject = z.ZodObject<z.ZodRawShape>;
 
@@ -19,7 +20,17 @@ export interface RouteSpec<P extends AnyObject = AnyObject, Q extends AnyObject 
   params?: P;
   query?: Q;
   body?: B;
+  /**
+   * The request body is not JSON but raw bytes: the handler's `body` is a Buffer (empty when none was
+   * sent), read in any media type up to `maxBytes` (beyond: 413); `body` still validates it and
+   * `mediaTypes` are what the OpenAPI document lists. The JSON parser leaves such requests alone.
+   */
+  rawBody?: { mediaTypes: string[]; maxBytes: number };
   response: z.ZodType;
+  /** The success response is bytes in one of these media types, sent by the handler itself. */
+  binaryResponse?: { mediaTypes: string[]; headers?: Record<string, string> };
+  /** Runs before the request is parsed and its body read (a raw body can be large); throws to refuse. */
+  authorize?(caller: Caller): void;
   /** Media type of the success response; JSON unless stated. */
   contentType?: string;
   /**
@@ -49,8 +60,23 @@ function parsePart<T extends z.ZodType>(location: string, schema: T | undefined,
   return undefined;
 }
 
+/** Matches a request path against an Express-style path with :parameters, as the router does. */
+function pathPattern(path: string): RegExp {
+  const escaped = path.replace(/[.+*?^$()[\]{}|\\]/g, "\\$&").replace(/:(\w+)/g, "[^/]+");
+  return new RegExp(`^${escaped}/?$`, "i");
+}
+
 export class RouteTable {
   readonly routes: RouteSpec[] = [];
+  private rawBodyPatterns?: { method: string; pattern: RegExp }[];
+
+  /** Whether the request is for an operation with a raw body, which the JSON parser must not read. */
+  takesRawBody(req: Request): boolean {
+    this.rawBodyPatterns ??= this.routes
+      .filter((spec) => spec.rawBody)
+      .map((spec) => ({ method: spec.method.toUpperCase(), pattern: pathPattern(spec.path) }));
+    return this.rawBodyPatterns.some(({ method, pattern }) => method === req.method && pattern.test(req.path));
+  }
 
   add<P extends AnyObject, Q extends AnyObject, B extends z.ZodType>(spec: RouteSpec<P, Q, B>): void {
     this.routes.push(spec as unknown as RouteSpec);
@@ -58,11 +84,15 @@ export class RouteTable {
 
   mount(router: Router): void {
     for (const spec of this.routes) {
-      router[spec.method](spec.path, async (req, res) => {
+      const before: RequestHandler[] = [];
+      if (spec.authorize) before.push((_req, res, next) => (spec.authorize!(res.locals.caller), next()));
+      if (spec.rawBody) before.push(express.raw({ type: () => true, limit: spec.rawBody.maxBytes }));
+      router[spec.method](spec.path, ...before, async (req, res) => {
         const problems: FieldProblem[] = [];
         const params = parsePart("params", spec.params, req.params, problems);
         const query = parsePart("query", spec.query, req.query, problems);
-        const body = parsePart("body", spec.body, req.body, problems);
+        const rawBody = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+        const body = parsePart("body", spec.body, spec.rawBody ? rawBody : req.body, problems);
         if (problems.length > 0) throw new ValidationError(problems);
         const result = await spec.handler({ params, query, body, req, res } as never);
         if (res.headersSent) return;

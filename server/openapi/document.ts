@@ -86,6 +86,25 @@ function parameters(location: "path" | "query", schema: z.ZodObject<z.ZodRawShap
   });
 }
 
+/** A JSON body by its schema; raw bytes (RouteSpec.rawBody) as media types without a schema, as OpenAPI 3.1 describes binary content. */
+function requestContent(body: z.ZodType, rawMediaTypes: string[] | undefined) {
+  if (rawMediaTypes) return Object.fromEntries(rawMediaTypes.map((mediaType) => [mediaType, {}]));
+  return { "application/json": { schema: jsonSchema(body, "input") } };
+}
+
+function successContent(route: RouteSpec) {
+  if (route.binaryResponse) {
+    const { mediaTypes, headers } = route.binaryResponse;
+    return {
+      content: Object.fromEntries(mediaTypes.map((mediaType) => [mediaType, {}])),
+      ...(headers
+        ? { headers: Object.fromEntries(Object.entries(headers).map(([name, description]) => [name, { description, schema: { type: "string" } }])) }
+        : {}),
+    };
+  }
+  return { content: { [route.contentType ?? "application/json"]: { schema: jsonSchema(route.response, "output") } } };
+}
+
 /** Builds the OpenAPI 3.1 document from the same route specs and zod schemas that serve requests. */
 export function buildOpenApiDocument(routes: RouteSpec[], info: { version: string; serverUrl?: string }) {
   const paths: Record<string, Record<string, unknown>> = {};
@@ -102,13 +121,13 @@ export function buildOpenApiDocument(routes: RouteSpec[], info: { version: strin
       parameters: [...parameters("path", route.params), ...parameters("query", route.query)],
       security: SECURITY[route.credential ?? "optional"],
       ...(route.body
-        ? { requestBody: { required: true, content: { "application/json": { schema: jsonSchema(route.body, "input") } } } }
+        ? { requestBody: { required: true, content: requestContent(route.body, route.rawBody?.mediaTypes) } }
         : {}),
       responses: {
         ...Object.fromEntries(
           [{ status: 200, description: "Success" }, ...(route.alsoSucceeds ?? [])].map(({ status, description }) => [
             status,
-            { description, content: { [route.contentType ?? "application/json"]: { schema: jsonSchema(route.response, "output") } } },
+            { description, ...successContent(route) },
           ]),
         ),
         ...Object.fromEntries(
