@@ -27,7 +27,7 @@ export interface DocumentStore {
 /**
  * A local folder: `<dir>/<first 2 hex digits>/<64 hex digits>`. Bytes are written to a temporary file
  * in the same folder and renamed into place, so a reader never sees half a document and concurrent
- * uploads of the same bytes both succeed with one file.
+ * uploads of the same bytes both succeed with one file. Putting bytes whose file was damaged repairs it.
  */
 export function createLocalDocumentStore(dir: string): DocumentStore & { pathOf(sha256: Sha256): string } {
   const pathOf = (sha256: Sha256) => {
@@ -43,12 +43,22 @@ export function createLocalDocumentStore(dir: string): DocumentStore & { pathOf(
       return false;
     }
   };
+  const get = async (sha256: Sha256): Promise<Uint8Array | undefined> => {
+    try {
+      return new Uint8Array(await fs.readFile(pathOf(sha256)));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+      throw error;
+    }
+  };
   return {
     pathOf,
     async put(bytes) {
       const sha256 = sha256Of(bytes);
       const file = pathOf(sha256);
-      if (await exists(file)) return sha256;
+      // Already stored and intact: nothing to write. Damaged (it no longer hashes to its name): replaced.
+      const existing = await get(sha256);
+      if (existing && sha256Of(existing) === sha256) return sha256;
       await fs.mkdir(path.dirname(file), { recursive: true });
       const temporary = `${file}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`;
       try {
@@ -60,14 +70,7 @@ export function createLocalDocumentStore(dir: string): DocumentStore & { pathOf(
       }
       return sha256;
     },
-    async get(sha256) {
-      try {
-        return new Uint8Array(await fs.readFile(pathOf(sha256)));
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-        throw error;
-      }
-    },
+    get,
     has: (sha256) => exists(pathOf(sha256)),
   };
 }

@@ -41,6 +41,9 @@ describe(`documents: upload, content-addressed store, anchored status, integrity
     });
   const metadata = (sha256: string, headers: Record<string, string> = {}) => request(`${target.baseUrl}/api/v1/documents/${sha256}`, { headers });
   const download = (sha256: string, headers: Record<string, string> = {}) => fetch(`${target.baseUrl}/api/v1/documents/${sha256}/content`, { headers });
+  /** The files of a document's folder that are it or a temporary copy of it (other documents may share the folder). */
+  const storedFiles = async (sha256: string) =>
+    (await fs.readdir(path.join(dir, sha256.slice(2, 4)))).filter((name) => name.startsWith(sha256.slice(2)));
   const expectError = (answer: Answer, status: number, code: string) => {
     expect(answer.status, JSON.stringify(answer.body)).toBe(status);
     expect(answer.body.error.code).toBe(code);
@@ -86,7 +89,7 @@ describe(`documents: upload, content-addressed store, anchored status, integrity
       expect(store.pathOf(sha256)).toBe(file);
       expect(await fs.readFile(file)).toEqual(PDF);
       // Only the document itself: no temporary file left behind.
-      expect(await fs.readdir(path.dirname(file))).toEqual([sha256.slice(2)]);
+      expect(await storedFiles(sha256)).toEqual([sha256.slice(2)]);
     });
 
     it("the same bytes again are idempotent (200) and record the new uploader; each uploader sees its own upload, regulators all", async () => {
@@ -94,7 +97,7 @@ describe(`documents: upload, content-addressed store, anchored status, integrity
       expect(again.status, JSON.stringify(again.body)).toBe(200);
       expect(again.body).toMatchObject({ sha256, size: PDF.length, anchored: false });
       expect((await upload(PDF, "application/pdf", as("orchard"))).status).toBe(200);
-      expect(await fs.readdir(path.join(dir, sha256.slice(2, 4)))).toEqual([sha256.slice(2)]);
+      expect(await storedFiles(sha256)).toEqual([sha256.slice(2)]);
 
       const byRegulator = await metadata(sha256, as("regulator"));
       expect(byRegulator.status, JSON.stringify(byRegulator.body)).toBe(200);
@@ -109,6 +112,16 @@ describe(`documents: upload, content-addressed store, anchored status, integrity
       expect(byOrchard.body.uploads.map((u: any) => u.uploader)).toEqual([address("orchard")]);
       // Without 0x, upper-case: the same document.
       expect((await metadata(sha256.slice(2).toUpperCase(), as("juicePlant"))).body.sha256).toBe(sha256);
+    });
+
+    it("concurrent uploads of the same new bytes store one file and one document: one 201, the others 200", async () => {
+      const bytes = Buffer.from(`%PDF-1.4\n% bill of lading ${Date.now()}\n%%EOF\n`);
+      const uploaders = ["orchard", "juicePlant", "coldStore", "bank"] as const;
+      const answers = await Promise.all(uploaders.map((key) => upload(bytes, "application/pdf", as(key))));
+      expect(answers.map((a) => a.status).sort()).toEqual([200, 200, 200, 201]);
+      expect(await storedFiles(sha256Hex(bytes))).toEqual([sha256Hex(bytes).slice(2)]);
+      const byRegulator = await metadata(sha256Hex(bytes), as("regulator"));
+      expect(byRegulator.body.uploads.map((u: any) => u.uploader).sort()).toEqual(uploaders.map(address).sort());
     });
 
     it("downloads the bytes with their Content-Type and a Repr-Digest header", async () => {
@@ -147,6 +160,9 @@ describe(`documents: upload, content-addressed store, anchored status, integrity
       expect(text).not.toContain("readings");
       // The metadata is still there: it is the bytes that cannot be trusted.
       expect((await metadata(body.sha256, as("coldStore"))).status).toBe(200);
+      // Uploading the genuine bytes again repairs the stored file.
+      expect((await upload(original, "text/plain", as("coldStore"))).status).toBe(200);
+      expect(await fs.readFile(file)).toEqual(original);
 
       await fs.rm(file);
       const lost = await request(`${target.baseUrl}/api/v1/documents/${body.sha256}/content`, { headers: as("coldStore") });
