@@ -15,6 +15,7 @@ import { createApp } from "../server/app";
 import { authOptionsFromConfig } from "../server/auth/settings";
 import { loadOrCreateJwtSecret, loadOrCreateSecret } from "../server/auth/secrets-file";
 import { createFileKeystore } from "../server/signing/keystore";
+import { issueDemoCredentials, type DemoCredentials } from "./demo/credentials";
 import { listen } from "../server/index";
 import { DEMO_MEMBERS, loadDemoScenario, type DemoResult } from "./demo/scenario";
 
@@ -171,13 +172,21 @@ async function main() {
     stops.push(() => new Promise((resolve) => server.close(() => resolve())));
 
     let demo: DemoResult | undefined;
+    let credentials: DemoCredentials | undefined;
     if (chain.fresh && chain.demoSigners && !values["no-demo"]) {
       logger.info("Loading the demo story (Yantai apples to juice for export; steel to brake assemblies; receipts and pledges; receivables)...");
       demo = await loadDemoScenario(chain.deployment, chain.demoSigners);
+      credentials = await issueDemoCredentials({
+        db: database.db,
+        managedKeys: { dir: config.managedKeysDir, passphrase: managedKeysPassphrase },
+        members: demo.members,
+        admin: chain.deployment.deployer,
+        file: config.demoCredentialsFile,
+      });
       const head = await rpc.blockNumber();
       while (indexer.status().checkpoint < head - config.CONFIRMATIONS) await new Promise((r) => setTimeout(r, 100));
     }
-    printBanner(config, chain, database.kind, demo);
+    printBanner(config, chain, database.kind, demo, credentials);
 
     await new Promise<void>((resolve) => {
       process.once("SIGINT", resolve);
@@ -189,7 +198,7 @@ async function main() {
   }
 }
 
-function printBanner(config: AppConfig, chain: ChainSetup, databaseKind: string, demo?: DemoResult) {
+function printBanner(config: AppConfig, chain: ChainSetup, databaseKind: string, demo?: DemoResult, credentials?: DemoCredentials) {
   const api = `http://${config.API_HOST}:${config.API_PORT}`;
   const database = databaseKind === "postgres" ? "PostgreSQL (DATABASE_URL)" : `PGlite at ${path.resolve(config.pgliteDir)}`;
   const lines = [
@@ -228,6 +237,18 @@ function printBanner(config: AppConfig, chain: ChainSetup, databaseKind: string,
       `  curl "${api}/api/v1/receivables/${demo.receivables.outstanding}/verification?holder=${demo.members.steelMill}"   # a bank's check of a supplier's part`,
       `  curl ${api}/api/v1/receivables/exposure   # the regulator's view: outstanding by debtor and by financier, overdue`,
       `  Receivables: overdue ${demo.receivables.overdue}, disputed ${demo.receivables.disputed}; lot ${demo.receivables.lotId}, sale ${demo.receivables.saleId} (the demo moved the chain's clock 4 days ahead)`,
+    );
+  }
+  if (credentials) {
+    const file = path.resolve(config.demoCredentialsFile);
+    const keyOf = (member: string) => `$(node -p "require('${file}').members.${member}.apiKey")`;
+    lines.push(
+      "",
+      `Demo credentials: ${file} (mode 0600): a read-write API key per demo member; the server keeps their`,
+      "(development) keys, so they can write through the API without a wallet:",
+      `  curl -H "x-api-key: ${keyOf("bank")}" ${api}/api/v1/auth/me`,
+      `  curl -X POST ${api}/api/v1/writes -H "x-api-key: ${keyOf("orchard")}" -H "idempotency-key: try-1" \\`,
+      `       -H 'content-type: application/json' -d '{"contract":"ProvenanceLedger","function":"anchor","args":{"root":"0x${"ab".repeat(32)}","eventCount":1,"uri":""}}'`,
     );
   }
   lines.push("", "Press Ctrl-C to stop.", "");

@@ -74,6 +74,22 @@ describe("npm start", () => {
     const juice = batches.items.find((b: any) => b.product.hsCode === "200979" && b.custodian.name?.includes("Port"));
     const trace = await json(`${running.api}/api/v1/batches/${juice.id}/trace?direction=backward`);
     expect(trace.nodes.some((n: any) => n.batch.originRegion === 370686)).toBe(true);
+
+    // The demo's credentials work as the banner says: an API key per member, and writes the server signs.
+    const credentialsFile = path.join(dataDir, "demo-credentials.json");
+    expect(running.output()).toContain(credentialsFile);
+    if (process.platform !== "win32") expect(fs.statSync(credentialsFile).mode & 0o777).toBe(0o600);
+    const { members } = JSON.parse(fs.readFileSync(credentialsFile, "utf8"));
+    const me = await (await fetch(`${running.api}/api/v1/auth/me`, { headers: { "x-api-key": members.bank.apiKey } })).json();
+    expect(me).toMatchObject({ kind: "member", address: members.bank.address, via: "api-key" });
+    const root = "0x" + "ab".repeat(32);
+    const written = await fetch(`${running.api}/api/v1/writes`, {
+      method: "POST",
+      headers: { "x-api-key": members.orchard.apiKey, "idempotency-key": "e2e-1", "content-type": "application/json" },
+      body: JSON.stringify({ contract: "ProvenanceLedger", function: "anchor", args: { root, eventCount: 1, uri: "" } }),
+    });
+    expect(written.status).toBe(200);
+    expect(await written.json()).toMatchObject({ status: "success", from: members.orchard.address });
     expect(await stop(running)).toBe(0);
     expect(fs.existsSync(path.join(dataDir, "deployments.json"))).toBe(true);
 
