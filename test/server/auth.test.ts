@@ -2,7 +2,7 @@ import type { Server } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import Ajv2020 from "ajv/dist/2020";
 import addFormats from "ajv-formats";
-import { HDNodeWallet, Mnemonic, getAddress, id, randomBytes, zeroPadValue } from "ethers";
+import { type HDNodeWallet, getAddress, id, randomBytes, zeroPadValue } from "ethers";
 import { roleBits } from "../../shared/roles";
 import { sql } from "drizzle-orm";
 import { SignJWT } from "jose";
@@ -14,19 +14,16 @@ import type { AuthOptions } from "../../server/auth/settings";
 import { formatSiweMessage, parseSiweMessage, type SiweMessage } from "../../server/auth/siwe-message";
 import { DEMO_MEMBERS, type DemoMemberKey } from "../../scripts/demo/scenario";
 import { startTestSystem, type TestSystem } from "../support/system";
+import { bearer, request as fetchAnswer, signIn as signInAt, signerIndexOf, siweMessageFor, walletAt, type Answer } from "../support/sign-in";
 import { databaseKind } from "../support/database";
 
 /** The hardhat node's default accounts: index 0 is the MemberRegistry admin, 1.. the demo members. */
-const HARDHAT_MNEMONIC = Mnemonic.fromPhrase("test test test test test test test test test test test junk");
-const walletAt = (index: number) => HDNodeWallet.fromMnemonic(HARDHAT_MNEMONIC, `m/44'/60'/0'/0/${index}`);
-const signerIndexOf = (key: DemoMemberKey) => DEMO_MEMBERS.findIndex((member) => member.key === key) + 1;
 
 const DOMAIN = "tracefin.test";
 const SECRET = new Uint8Array(randomBytes(32));
 const AUDIENCE = "tracefin-api";
 const ISSUER = "tracefin";
 
-type Answer = { status: number; body: any; headers: Headers };
 
 describe(`member sign-in (EIP-4361), session tokens and API keys (${databaseKind})`, () => {
   let system: TestSystem;
@@ -53,41 +50,16 @@ describe(`member sign-in (EIP-4361), session tokens and API keys (${databaseKind
     return `http://127.0.0.1:${(server.address() as { port: number }).port}`;
   }
 
-  async function request(path: string, init: RequestInit = {}, base = baseUrl): Promise<Answer> {
-    const response = await fetch(base + path, init);
-    const text = await response.text();
-    let body: unknown = text;
-    try {
-      body = JSON.parse(text);
-    } catch {
-      // keep the text
-    }
-    return { status: response.status, body, headers: response.headers };
-  }
+  const request = (path: string, init: RequestInit = {}, base = baseUrl): Promise<Answer> => fetchAnswer(base + path, init);
   const get = (path: string, headers: Record<string, string> = {}, base = baseUrl) => request(path, { headers }, base);
   const post = (path: string, body: unknown, headers: Record<string, string> = {}, base = baseUrl) =>
     request(path, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) }, base);
-  const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
   /** A message as a wallet library writes it, for `signer`, with a fresh nonce from `base` unless overridden. */
-  async function messageFor(signer: HDNodeWallet, overrides: Partial<SiweMessage> = {}, base = baseUrl): Promise<string> {
-    const nonce = overrides.nonce ?? (await get("/api/v1/auth/nonce", {}, base)).body.nonce;
-    return formatSiweMessage({
-      domain: DOMAIN,
-      address: signer.address,
-      statement: "Sign in to TraceFin.",
-      uri: `https://${DOMAIN}/console`,
-      version: "1",
-      chainId,
-      nonce,
-      issuedAt: new Date().toISOString(),
-      ...overrides,
-    });
-  }
-  async function signIn(signer: HDNodeWallet, overrides: Partial<SiweMessage> = {}, base = baseUrl): Promise<Answer> {
-    const message = await messageFor(signer, overrides, base);
-    return post("/api/v1/auth/sign-in", { message, signature: await signer.signMessage(message) }, {}, base);
-  }
+  const messageFor = (signer: HDNodeWallet, overrides: Partial<SiweMessage> = {}, base = baseUrl) =>
+    siweMessageFor({ baseUrl: base, domain: DOMAIN, chainId }, signer, overrides);
+  const signIn = (signer: HDNodeWallet, overrides: Partial<SiweMessage> = {}, base = baseUrl) =>
+    signInAt({ baseUrl: base, domain: DOMAIN, chainId }, signer, overrides);
   async function tokenOf(signer: HDNodeWallet): Promise<string> {
     const answer = await signIn(signer);
     expect(answer.status, JSON.stringify(answer.body)).toBe(200);
