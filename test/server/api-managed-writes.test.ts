@@ -3,23 +3,20 @@ import os from "node:os";
 import path from "node:path";
 import type { Server } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { HDNodeWallet, Mnemonic, hexlify, parseEther, randomBytes, type Signer } from "ethers";
+import { hexlify, parseEther, randomBytes } from "ethers";
 import { RpcClient } from "../../shared/chain/rpc";
 import { createLogger } from "../../shared/logger";
 import { roleBits } from "../../shared/roles";
 import { sha256Hex } from "../../shared/hashing";
 import { createApp } from "../../server/app";
 import { listen } from "../../server/index";
-import { formatSiweMessage } from "../../server/auth/siwe-message";
 import { createFileKeystore, type Keystore } from "../../server/signing/keystore";
-import { DEMO_MEMBERS } from "../../scripts/demo/scenario";
 import { startTestSystem, type TestSystem } from "../support/system";
 import { databaseKind } from "../support/database";
+import { bearer, demoWallet, request as send, tokenOf as signInToken, walletAt, type MessageSigner } from "../support/sign-in";
 
-const HARDHAT_MNEMONIC = Mnemonic.fromPhrase("test test test test test test test test test test test junk");
 const DOMAIN = "tracefin.test";
 const PASSPHRASE = "managed keys passphrase for tests only";
-type Answer = { status: number; body: any; headers: Headers };
 const anchorWrite = (root = hexlify(randomBytes(32))) => ({ contract: "ProvenanceLedger", function: "anchor", args: { root, eventCount: 3, uri: "" } });
 
 describe(`managed signing through the API: the server signs for members who keep their key with it (${databaseKind})`, () => {
@@ -31,38 +28,17 @@ describe(`managed signing through the API: the server signs for members who keep
   let managed: string;
   let managedToken: string;
   let adminToken: string;
-  let chainId: number;
 
-  const request = async (url: string, init: RequestInit = {}): Promise<Answer> => {
-    const response = await fetch(baseUrl + url, init);
-    const text = await response.text();
-    let body: unknown = text;
-    try {
-      body = JSON.parse(text);
-    } catch {
-      // keep the text
-    }
-    return { status: response.status, body, headers: response.headers };
-  };
+  const target = () => ({ baseUrl, domain: DOMAIN, chainId: system.chain.deployment.chainId });
+  const request = (url: string, init: RequestInit = {}) => send(baseUrl + url, init);
   const post = (url: string, body: unknown, headers: Record<string, string> = {}) =>
     request(url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) });
   const write = (body: unknown, token: string | undefined, key?: string, url = "/api/v1/writes") =>
-    post(url, body, { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(key ? { "idempotency-key": key } : {}) });
-
-  async function tokenOf(signer: Signer): Promise<string> {
-    const { nonce } = (await request("/api/v1/auth/nonce")).body;
-    const message = formatSiweMessage({
-      domain: DOMAIN, address: await signer.getAddress(), statement: "Sign in to TraceFin.", uri: `https://${DOMAIN}/console`,
-      version: "1", chainId, nonce, issuedAt: new Date().toISOString(),
-    });
-    const answer = await post("/api/v1/auth/sign-in", { message, signature: await signer.signMessage(message) });
-    expect(answer.status, JSON.stringify(answer.body)).toBe(200);
-    return answer.body.token;
-  }
+    post(url, body, { ...(token ? bearer(token) : {}), ...(key ? { "idempotency-key": key } : {}) });
+  const tokenOf = (signer: MessageSigner) => signInToken(target(), signer);
 
   beforeAll(async () => {
     system = await startTestSystem();
-    chainId = system.chain.deployment.chainId;
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "tracefin-managed-"));
     keystore = createFileKeystore(dir, PASSPHRASE, { scryptN: 1 << 10 });
     const { app } = createApp({
@@ -77,8 +53,8 @@ describe(`managed signing through the API: the server signs for members who keep
     baseUrl = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
 
     // The consortium admin has the server create a key, admits its address and gives it gas.
-    adminToken = await tokenOf(HDNodeWallet.fromMnemonic(HARDHAT_MNEMONIC, "m/44'/60'/0'/0/0"));
-    const created = await post("/api/v1/managed-keys", {}, { authorization: `Bearer ${adminToken}` });
+    adminToken = await tokenOf(walletAt(0));
+    const created = await post("/api/v1/managed-keys", {}, bearer(adminToken));
     expect(created.status, JSON.stringify(created.body)).toBe(201);
     managed = created.body.address;
     const registry = system.chain.contracts.registry;
@@ -154,25 +130,23 @@ describe(`managed signing through the API: the server signs for members who keep
     expect(missing.status).toBe(400);
     expect(missing.body.error.details).toEqual([expect.objectContaining({ field: "header.idempotency-key" })]);
     // A member whose key the server does not keep signs its own transactions.
-    const orchard = HDNodeWallet.fromMnemonic(HARDHAT_MNEMONIC, `m/44'/60'/0'/0/${DEMO_MEMBERS.findIndex((m) => m.key === "orchard") + 1}`);
-    const notManaged = await write(anchorWrite(), await tokenOf(orchard), "orchard-1");
+    const notManaged = await write(anchorWrite(), await tokenOf(demoWallet("orchard")), "orchard-1");
     expect(notManaged.status).toBe(403);
     expect(notManaged.body.error.details.reason).toBe("NOT_MANAGED");
     // A read-only API key of the managed member may not write.
-    const key = await post(`/api/v1/members/${managed}/api-keys`, { name: "reporting", scope: "read" }, { authorization: `Bearer ${managedToken}` });
+    const key = await post(`/api/v1/members/${managed}/api-keys`, { name: "reporting", scope: "read" }, bearer(managedToken));
     expect(key.status, JSON.stringify(key.body)).toBe(200);
     const readOnly = await post("/api/v1/writes", anchorWrite(), { "x-api-key": key.body.key, "idempotency-key": "ro-1" });
     expect(readOnly.status).toBe(403);
   });
 
   it("lets only the consortium admin create managed keys, and the admin and regulators list them", async () => {
-    const regulator = HDNodeWallet.fromMnemonic(HARDHAT_MNEMONIC, `m/44'/60'/0'/0/${DEMO_MEMBERS.findIndex((m) => m.key === "regulator") + 1}`);
-    const regulatorToken = await tokenOf(regulator);
-    expect((await post("/api/v1/managed-keys", {}, { authorization: `Bearer ${managedToken}` })).status).toBe(403);
-    expect((await post("/api/v1/managed-keys", {}, { authorization: `Bearer ${regulatorToken}` })).status).toBe(403);
-    const listed = await request("/api/v1/managed-keys", { headers: { authorization: `Bearer ${regulatorToken}` } });
+    const regulatorToken = await tokenOf(demoWallet("regulator"));
+    expect((await post("/api/v1/managed-keys", {}, bearer(managedToken))).status).toBe(403);
+    expect((await post("/api/v1/managed-keys", {}, bearer(regulatorToken))).status).toBe(403);
+    const listed = await request("/api/v1/managed-keys", { headers: bearer(regulatorToken) });
     expect(listed.body.items).toEqual([{ address: managed }]);
-    expect((await request("/api/v1/managed-keys", { headers: { authorization: `Bearer ${managedToken}` } })).status).toBe(403);
+    expect((await request("/api/v1/managed-keys", { headers: bearer(managedToken) })).status).toBe(403);
     expect((await request("/api/v1/managed-keys")).status).toBe(401);
   });
 });

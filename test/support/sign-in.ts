@@ -16,6 +16,9 @@ export const demoWallet = (key: DemoMemberKey) => walletAt(signerIndexOf(key));
 
 export type Answer = { status: number; body: any; headers: Headers };
 
+/** Anything that signs messages with a key: an ethers Wallet, an HD wallet, a managed key. */
+export type MessageSigner = Pick<HDNodeWallet, "address" | "signMessage">;
+
 /** A fetch that answers the status, the body (parsed when it is JSON, else text) and the headers. */
 export async function request(url: string, init: RequestInit = {}): Promise<Answer> {
   const response = await fetch(url, init);
@@ -39,7 +42,7 @@ export interface SignInTarget {
 }
 
 /** A message as a wallet library writes it, with a fresh nonce from the API unless overridden. */
-export async function siweMessageFor(target: SignInTarget, signer: HDNodeWallet, overrides: Partial<SiweMessage> = {}): Promise<string> {
+export async function siweMessageFor(target: SignInTarget, signer: MessageSigner, overrides: Partial<SiweMessage> = {}): Promise<string> {
   const nonce = overrides.nonce ?? (await request(`${target.baseUrl}/api/v1/auth/nonce`)).body.nonce;
   return formatSiweMessage({
     domain: target.domain,
@@ -55,7 +58,7 @@ export async function siweMessageFor(target: SignInTarget, signer: HDNodeWallet,
 }
 
 /** POST /api/v1/auth/sign-in with a message signed by `signer`; answers the raw answer. */
-export async function signIn(target: SignInTarget, signer: HDNodeWallet, overrides: Partial<SiweMessage> = {}): Promise<Answer> {
+export async function signIn(target: SignInTarget, signer: MessageSigner, overrides: Partial<SiweMessage> = {}): Promise<Answer> {
   const message = await siweMessageFor(target, signer, overrides);
   return request(`${target.baseUrl}/api/v1/auth/sign-in`, {
     method: "POST",
@@ -65,7 +68,7 @@ export async function signIn(target: SignInTarget, signer: HDNodeWallet, overrid
 }
 
 /** A session token of `signer`; throws when sign-in is refused. */
-export async function tokenOf(target: SignInTarget, signer: HDNodeWallet): Promise<string> {
+export async function tokenOf(target: SignInTarget, signer: MessageSigner): Promise<string> {
   const answer = await signIn(target, signer);
   if (answer.status !== 200) throw new Error(`sign-in of ${signer.address} refused: ${answer.status} ${JSON.stringify(answer.body)}`);
   return answer.body.token;
