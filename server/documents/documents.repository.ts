@@ -1,4 +1,4 @@
-import { and, asc, eq, sql } from "drizzle-orm";
+import { asc, eq, sql } from "drizzle-orm";
 import { queryRows, type Database } from "../../shared/db/client";
 import { documents, documentUploads } from "../../shared/db/schema";
 import type { Sha256 } from "./document-store";
@@ -52,7 +52,7 @@ export function createDocumentsRepository(db: Database) {
       return db
         .select()
         .from(documentUploads)
-        .where(and(eq(documentUploads.sha256, sha256)))
+        .where(eq(documentUploads.sha256, sha256))
         .orderBy(asc(documentUploads.uploadedAt), asc(documentUploads.uploader));
     },
 

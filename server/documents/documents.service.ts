@@ -23,7 +23,6 @@ function cleanFilename(header: string | undefined): string | null {
   } catch {
     throw new ValidationError([{ field: "header.x-filename", message: "is not valid percent-encoding" }]);
   }
-  // eslint-disable-next-line no-control-regex
   if (name.length > 255 || /[\u0000-\u001f\u007f/\\]/.test(name)) {
     throw new ValidationError([{ field: "header.x-filename", message: "must be a file name of at most 255 characters, without path or control characters" }]);
   }
