@@ -14,6 +14,7 @@ import { createIndexer, FatalIndexerError } from "../indexer/sync";
 import { createApp } from "../server/app";
 import { authOptionsFromConfig } from "../server/auth/settings";
 import { loadOrCreateJwtSecret, loadOrCreateSecret } from "../server/auth/secrets-file";
+import { documentOptionsFromConfig } from "../server/documents/document-settings";
 import { createFileKeystore } from "../server/signing/keystore";
 import { issueDemoCredentials, type DemoCredentials } from "./demo/credentials";
 import { listen } from "../server/index";
@@ -166,6 +167,7 @@ async function main() {
       confirmations: config.CONFIRMATIONS,
       readyMaxLagBlocks: config.READY_MAX_LAG_BLOCKS,
       auth: authOptionsFromConfig(config, jwtSecret),
+      documents: documentOptionsFromConfig(config),
       managedKeys: createFileKeystore(config.managedKeysDir, managedKeysPassphrase),
     });
     const server = await listen(app, config.API_HOST, config.API_PORT);

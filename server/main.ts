@@ -6,6 +6,7 @@ import { openConfiguredDatabase } from "../shared/db/client";
 import { createLogger } from "../shared/logger";
 import { createApp } from "./app";
 import { authOptionsFromConfig } from "./auth/settings";
+import { documentOptionsFromConfig } from "./documents/document-settings";
 import { createFileKeystore } from "./signing/keystore";
 import { listen } from "./index";
 
@@ -24,6 +25,7 @@ async function main() {
     confirmations: config.CONFIRMATIONS,
     readyMaxLagBlocks: config.READY_MAX_LAG_BLOCKS,
     auth: authOptionsFromConfig(config),
+    documents: documentOptionsFromConfig(config),
     managedKeys: config.MANAGED_KEYS_PASSPHRASE ? createFileKeystore(config.managedKeysDir, config.MANAGED_KEYS_PASSPHRASE) : undefined,
   });
   if (!config.AUTH_JWT_SECRET) logger.warn("AUTH_JWT_SECRET is not set: sign-in answers 503 and no session token is accepted");

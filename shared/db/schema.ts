@@ -1,4 +1,5 @@
 import { bigint, boolean, index, integer, jsonb, numeric, pgTable, primaryKey, text, timestamp, bigserial } from "drizzle-orm/pg-core";
+import { sql } from "drizzle-orm";
 
 /**
  * The read model: a projection of the chain that the indexer can always rebuild.
@@ -116,6 +117,9 @@ export const traceEvents = pgTable(
   (t) => [
     primaryKey({ columns: [t.txHash, t.logIndex, t.batchId] }),
     index("trace_events_batch_idx").on(t.batchId, t.blockNumber, t.logIndex),
+    // Which events carry a document (GET /api/v1/documents/:sha256): partial, most rows have none.
+    index("trace_events_document_idx").on(t.documentHash).where(sql`${t.documentHash} IS NOT NULL`),
+    index("trace_events_reason_idx").on(sql`(${t.details}->>'reasonHash')`).where(sql`(${t.details}->>'reasonHash') IS NOT NULL`),
     index("trace_events_block_idx").on(t.blockNumber),
   ],
 );
@@ -187,6 +191,7 @@ export const warehouseReceipts = pgTable(
     index("warehouse_receipts_holder_idx").on(t.holder, t.id),
     index("warehouse_receipts_warehouse_idx").on(t.warehouse, t.id),
     index("warehouse_receipts_batch_idx").on(t.batchId),
+    index("warehouse_receipts_policy_idx").on(t.policyHash).where(sql`${t.policyHash} IS NOT NULL`),
   ],
 );
 
@@ -225,6 +230,8 @@ export const receiptEvents = pgTable(
     index("receipt_events_receipt_idx").on(t.receiptId, t.blockNumber, t.logIndex),
     index("receipt_events_type_idx").on(t.type, t.receiptId),
     index("receipt_events_block_idx").on(t.blockNumber),
+    index("receipt_events_document_idx").on(t.documentHash).where(sql`${t.documentHash} IS NOT NULL`),
+    index("receipt_events_reason_idx").on(sql`(${t.details}->>'reasonHash')`).where(sql`(${t.details}->>'reasonHash') IS NOT NULL`),
   ],
 );
 
@@ -304,6 +311,7 @@ export const loanEvents = pgTable(
     primaryKey({ columns: [t.txHash, t.logIndex] }),
     index("loan_events_loan_idx").on(t.loanId, t.blockNumber, t.logIndex),
     index("loan_events_block_idx").on(t.blockNumber),
+    index("loan_events_reference_idx").on(sql`(${t.details}->>'referenceHash')`).where(sql`(${t.details}->>'referenceHash') IS NOT NULL`),
   ],
 );
 
@@ -337,6 +345,8 @@ export const receivables = pgTable(
   },
   (t) => [
     index("receivables_creditor_idx").on(t.creditor, t.id),
+    index("receivables_invoice_idx").on(t.invoiceHash),
+    index("receivables_document_idx").on(t.documentHash),
     index("receivables_debtor_idx").on(t.debtor, t.id),
     index("receivables_status_due_idx").on(t.status, t.dueDate),
   ],
@@ -444,6 +454,8 @@ export const receivableEvents = pgTable(
     primaryKey({ columns: [t.txHash, t.logIndex, t.receivableId] }),
     index("receivable_events_receivable_idx").on(t.receivableId, t.blockNumber, t.logIndex),
     index("receivable_events_block_idx").on(t.blockNumber),
+    index("receivable_events_reason_idx").on(sql`(${t.details}->>'reasonHash')`).where(sql`(${t.details}->>'reasonHash') IS NOT NULL`),
+    index("receivable_events_reference_idx").on(sql`(${t.details}->>'referenceHash')`).where(sql`(${t.details}->>'referenceHash') IS NOT NULL`),
   ],
 );
 
