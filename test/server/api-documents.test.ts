@@ -1,19 +1,14 @@
 import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import type { Server } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import Ajv2020 from "ajv/dist/2020";
 import addFormats from "ajv-formats";
 import { randomBytes } from "ethers";
-import { RpcClient } from "../../shared/chain/rpc";
 import { sha256Hex } from "../../shared/hashing";
-import { createLogger } from "../../shared/logger";
-import { createApp } from "../../server/app";
-import { listen } from "../../server/index";
 import { createLocalDocumentStore } from "../../server/documents/document-store";
 import type { DemoMemberKey } from "../../scripts/demo/scenario";
-import { startTestSystem, type TestSystem } from "../support/system";
+import { startAppOver, startTestSystem, type TestSystem } from "../support/system";
 import { databaseKind } from "../support/database";
 import { apiKeyOf, bearer, demoWallet, request, tokenOf, type Answer, type SignInTarget } from "../support/sign-in";
 
@@ -25,7 +20,7 @@ const JPEG = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 
 
 describe(`documents: upload, content-addressed store, anchored status, integrity, access (${databaseKind})`, () => {
   let system: TestSystem;
-  let server: Server;
+  let closeApp: (() => Promise<void>) | undefined;
   let target: SignInTarget;
   let dir: string;
   let store: ReturnType<typeof createLocalDocumentStore>;
@@ -53,17 +48,13 @@ describe(`documents: upload, content-addressed store, anchored status, integrity
     system = await startTestSystem();
     dir = await fs.mkdtemp(path.join(os.tmpdir(), "tracefin-documents-"));
     store = createLocalDocumentStore(dir);
-    const { app } = createApp({
-      db: system.database.db,
-      logger: createLogger("test", "silent"),
-      rpc: new RpcClient(system.chain.node.url),
-      deployment: system.chain.deployment,
+    const app = await startAppOver(system, {
       auth: { jwtSecret: new Uint8Array(randomBytes(32)), domain: DOMAIN, rateLimit: { max: 10_000, windowMs: 60_000 } },
       documents: { store, maxBytes: MAX_BYTES },
     });
-    server = await listen(app, "127.0.0.1", 0);
+    closeApp = app.close;
     target = {
-      baseUrl: `http://127.0.0.1:${(server.address() as { port: number }).port}`,
+      baseUrl: app.baseUrl,
       domain: DOMAIN,
       chainId: system.chain.deployment.chainId,
     };
@@ -73,7 +64,7 @@ describe(`documents: upload, content-addressed store, anchored status, integrity
     }
   });
   afterAll(async () => {
-    if (server) await new Promise((resolve) => server.close(resolve));
+    await closeApp?.();
     await system?.stop();
     if (dir) await fs.rm(dir, { recursive: true, force: true });
   });

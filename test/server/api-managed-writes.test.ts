@@ -1,17 +1,12 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import type { Server } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hexlify, parseEther, randomBytes } from "ethers";
-import { RpcClient } from "../../shared/chain/rpc";
-import { createLogger } from "../../shared/logger";
 import { roleBits } from "../../shared/roles";
 import { sha256Hex } from "../../shared/hashing";
-import { createApp } from "../../server/app";
-import { listen } from "../../server/index";
 import { createFileKeystore, type Keystore } from "../../server/signing/keystore";
-import { startTestSystem, type TestSystem } from "../support/system";
+import { startAppOver, startTestSystem, type TestSystem } from "../support/system";
 import { databaseKind } from "../support/database";
 import { bearer, demoWallet, request as send, tokenOf as signInToken, walletAt, type MessageSigner } from "../support/sign-in";
 
@@ -21,7 +16,7 @@ const anchorWrite = (root = hexlify(randomBytes(32))) => ({ contract: "Provenanc
 
 describe(`managed signing through the API: the server signs for members who keep their key with it (${databaseKind})`, () => {
   let system: TestSystem;
-  let server: Server;
+  let closeApp: (() => Promise<void>) | undefined;
   let baseUrl: string;
   let dir: string;
   let keystore: Keystore;
@@ -41,16 +36,12 @@ describe(`managed signing through the API: the server signs for members who keep
     system = await startTestSystem();
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "tracefin-managed-"));
     keystore = createFileKeystore(dir, PASSPHRASE, { scryptN: 1 << 10 });
-    const { app } = createApp({
-      db: system.database.db,
-      logger: createLogger("test", "silent"),
-      rpc: new RpcClient(system.chain.node.url),
-      deployment: system.chain.deployment,
+    const app = await startAppOver(system, {
       auth: { jwtSecret: new Uint8Array(randomBytes(32)), domain: DOMAIN, rateLimit: { max: 10_000, windowMs: 60_000 } },
       managedKeys: keystore,
     });
-    server = await listen(app, "127.0.0.1", 0);
-    baseUrl = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    baseUrl = app.baseUrl;
+    closeApp = app.close;
 
     // The consortium admin has the server create a key, admits its address and gives it gas.
     adminToken = await tokenOf(walletAt(0));
@@ -65,7 +56,7 @@ describe(`managed signing through the API: the server signs for members who keep
     managedToken = await tokenOf(await keystore.wallet(managed));
   });
   afterAll(async () => {
-    await new Promise((resolve) => server?.close(resolve));
+    await closeApp?.();
     await system?.stop();
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });

@@ -1,15 +1,14 @@
-import type { Server } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import Ajv2020 from "ajv/dist/2020";
 import addFormats from "ajv-formats";
 import { HDNodeWallet, Mnemonic, Transaction, hexlify, randomBytes, type Wallet } from "ethers";
-import { RpcClient } from "../../shared/chain/rpc";
 import { createLogger } from "../../shared/logger";
 import { encodeCurrency } from "../../shared/trade-codes";
 import { createApp } from "../../server/app";
 import { listen } from "../../server/index";
 import { DEMO_MEMBERS, type DemoMemberKey } from "../../scripts/demo/scenario";
-import { startTestSystem, type TestSystem } from "../support/system";
+import { startAppOver, startTestSystem, type TestSystem } from "../support/system";
+import { request as send, type Answer } from "../support/sign-in";
 import { databaseKind } from "../support/database";
 
 /** The hardhat node's default accounts; the API never sees these keys, only what they sign. */
@@ -18,26 +17,15 @@ const signerIndexOf = (key: DemoMemberKey) => DEMO_MEMBERS.findIndex((member) =>
 const random32 = () => hexlify(randomBytes(32));
 const DAY = 86_400;
 
-type Answer = { status: number; body: any; headers: Headers };
 
 describe(`writes through the API: prepare, sign, relay (${databaseKind})`, () => {
   let system: TestSystem;
-  let server: Server;
+  let closeApp: (() => Promise<void>) | undefined;
   let baseUrl: string;
   let members: Record<DemoMemberKey, string>;
   const wallets = new Map<DemoMemberKey, Wallet | HDNodeWallet>();
 
-  const request = async (path: string, init?: RequestInit): Promise<Answer> => {
-    const response = await fetch(baseUrl + path, init);
-    const text = await response.text();
-    let body: unknown = text;
-    try {
-      body = JSON.parse(text);
-    } catch {
-      // keep the text
-    }
-    return { status: response.status, body, headers: response.headers };
-  };
+  const request = (path: string, init?: RequestInit): Promise<Answer> => send(baseUrl + path, init);
   const post = (path: string, body: unknown) =>
     request(path, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
   const get = (path: string) => request(path);
@@ -108,17 +96,12 @@ describe(`writes through the API: prepare, sign, relay (${databaseKind})`, () =>
       expect(hd.address).toBe((await system.chain.signer(index)).address);
       wallets.set(key, hd);
     }
-    const { app } = createApp({
-      db: system.database.db,
-      logger: createLogger("test", "silent"),
-      rpc: new RpcClient(system.chain.node.url),
-      deployment: system.chain.deployment,
-    });
-    server = await listen(app, "127.0.0.1", 0);
-    baseUrl = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    const app = await startAppOver(system);
+    baseUrl = app.baseUrl;
+    closeApp = app.close;
   });
   afterAll(async () => {
-    if (server) await new Promise((resolve) => server.close(resolve));
+    await closeApp?.();
     await system?.stop();
   });
 

@@ -2,11 +2,12 @@ import type { Server } from "node:http";
 import { RpcClient } from "../../shared/chain/rpc";
 import { createLogger } from "../../shared/logger";
 import { createIndexer } from "../../indexer/sync";
-import { createApp } from "../../server/app";
+import { createApp, type AppOptions } from "../../server/app";
 import { listen } from "../../server/index";
 import { loadDemoScenario, DEMO_MEMBERS, type DemoResult } from "../../scripts/demo/scenario";
 import { startTestChain, type TestChain } from "./chain";
 import { openTestDatabase } from "./database";
+import { request as send } from "./sign-in";
 
 export interface TestSystem {
   chain: TestChain;
@@ -36,17 +37,7 @@ export async function startTestSystem(): Promise<TestSystem> {
   const server: Server = await listen(app, "127.0.0.1", 0);
   const address = server.address() as { port: number };
   const baseUrl = `http://127.0.0.1:${address.port}`;
-  const request = async (path: string, init?: RequestInit) => {
-    const response = await fetch(baseUrl + path, init);
-    const text = await response.text();
-    let body: unknown = text;
-    try {
-      body = JSON.parse(text);
-    } catch {
-      // not JSON: keep the text
-    }
-    return { status: response.status, body: body as any, headers: response.headers };
-  };
+  const request = (path: string, init?: RequestInit) => send(baseUrl + path, init);
   return {
     chain,
     database,
@@ -61,5 +52,24 @@ export async function startTestSystem(): Promise<TestSystem> {
       await chain.stop();
       await database.close();
     },
+  };
+}
+
+/** A second API instance over a test system's database and chain, with options of its own (auth, managed keys, documents...). */
+export async function startAppOver(
+  system: TestSystem,
+  options: Partial<AppOptions> = {},
+): Promise<{ baseUrl: string; close(): Promise<void> }> {
+  const { app } = createApp({
+    db: system.database.db,
+    logger: createLogger("test", "silent"),
+    rpc: new RpcClient(system.chain.node.url),
+    deployment: system.chain.deployment,
+    ...options,
+  });
+  const server: Server = await listen(app, "127.0.0.1", 0);
+  return {
+    baseUrl: `http://127.0.0.1:${(server.address() as { port: number }).port}`,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }
