@@ -1,4 +1,4 @@
-import { and, eq, gt, inArray, sql } from "drizzle-orm";
+import { and, eq, gt, inArray } from "drizzle-orm";
 import type { Database } from "../../shared/db/client";
 import { batches, loans, receivableHoldings, receivables, warehouseReceipts } from "../../shared/db/schema";
 import type { Caller } from "../http/authentication";
@@ -39,7 +39,7 @@ export function createPartyResolver(db: Database) {
       const financiers = await db
         .select({ financier: loans.financier })
         .from(loans)
-        .where(and(eq(loans.collateralKind, RECEIPT_COLLATERAL_KIND), inArray(sql`${loans.collateralId}::text`, ids.map(String))));
+        .where(and(eq(loans.collateralKind, RECEIPT_COLLATERAL_KIND), inArray(loans.collateralId, ids.map(String))));
       return [...rows.flatMap((row) => [row.holder, row.warehouse]), ...financiers.map((row) => row.financier)];
     },
 
