@@ -3,13 +3,17 @@
  * event loop: `startServer` runs this file in serve mode over a database and resolves with its URL.
  */
 import { spawn, type ChildProcess } from "node:child_process";
+import os from "node:os";
 import readline from "node:readline";
 import autocannon from "autocannon";
 import { openDatabase } from "../shared/db/client";
 import { createLogger } from "../shared/logger";
 import { createApp } from "../server/app";
 import { listen } from "../server/index";
-import { fmt, fullSync, openPglite, openPostgres, type BenchChain, type BenchDatabase } from "./support";
+import type { LocalNodeKind } from "../shared/chain/local-node";
+import {
+  flag, fmt, fullSync, openPglite, openPostgres, seconds, startBenchChain, type BenchChain, type BenchDatabase,
+} from "./support";
 
 /** Where the server finds its database. */
 export type ServeSpec = BenchDatabase["location"];
@@ -116,6 +120,35 @@ export async function measureVerifications(
   for (const connections of [1, 10, 50]) {
     const result = await loadPaths(url, paths, connections, options.duration);
     console.log(describeLoad(connections, result, database.label === "PostgreSQL" ? options.p99TargetMs : undefined));
+  }
+}
+
+/**
+ * A bank-verification benchmark from flags to figures: starts a chain with `members` members, lets
+ * `build` put `count` assets on it and name the verification paths, then measures them on each database.
+ */
+export async function runVerificationBench(spec: {
+  title: string;
+  /** The flag giving how many assets to build, e.g. "receipts". */
+  countFlag: string;
+  members: number;
+  gtins: bigint[];
+  p99TargetMs: number;
+  build(chain: BenchChain, count: number): Promise<{ paths: string[]; built: string }>;
+}): Promise<void> {
+  const kind = (flag("node") ?? "anvil") as LocalNodeKind;
+  const count = Number(flag(spec.countFlag) ?? 2000);
+  const duration = Number(flag("duration") ?? 10);
+  const load = os.loadavg().map((l) => l.toFixed(1)).join(" ");
+  console.log(`${spec.title}: ${kind} node, ${fmt(count)} ${spec.countFlag}; ${os.cpus().length} CPUs, load average ${load}`);
+  const chain = await startBenchChain(kind, spec.members, spec.gtins);
+  try {
+    const start = performance.now();
+    const { paths, built } = await spec.build(chain, count);
+    console.log(`Built ${built} in ${fmt(seconds(start), 1)} s`);
+    await onEachDatabase(chain, (database, url) => measureVerifications(database, url, paths, { duration, p99TargetMs: spec.p99TargetMs }));
+  } finally {
+    await chain.stop();
   }
 }
 

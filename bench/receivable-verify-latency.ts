@@ -13,14 +13,12 @@
  * receivable in turn over 1, 10 and 50 connections, `duration` seconds each.
  * Target: p99 < 25 ms on PostgreSQL with 50 concurrent clients (as for receipts), and no errors.
  */
-import os from "node:os";
 import { randomBytes } from "node:crypto";
-import type { LocalNodeKind } from "../shared/chain/local-node";
 import { contractInterfaces } from "../shared/chain/contracts";
 import { roleBits } from "../shared/roles";
 import { encodeCurrency } from "../shared/trade-codes";
-import { measureVerifications, onEachDatabase } from "./api-server";
-import { doc, flag, fmt, seconds, startBenchChain, TxPump, type BenchChain } from "./support";
+import { runVerificationBench } from "./api-server";
+import { doc, fmt, TxPump, type BenchChain } from "./support";
 
 const DAY = 86_400;
 const FACE_VALUE = 12_000_000;
@@ -96,21 +94,20 @@ async function buildReceivables(chain: BenchChain, count: number): Promise<{ ids
 }
 
 async function main(): Promise<void> {
-  const kind = (flag("node") ?? "anvil") as LocalNodeKind;
-  const count = Number(flag("receivables") ?? 2000);
-  const duration = Number(flag("duration") ?? 10);
-  const load = os.loadavg().map((l) => l.toFixed(1)).join(" ");
-  console.log(`Receivable verification latency: ${kind} node, ${fmt(count)} receivables; ${os.cpus().length} CPUs, load average ${load}`);
-  const chain = await startBenchChain(kind, 5, []);
-  try {
-    const start = performance.now();
-    const { ids, holder } = await buildReceivables(chain, count);
-    console.log(`Built ${fmt(count)} receivables (${fmt(count - ids.length)} paid and settled) in ${fmt(seconds(start), 1)} s`);
-    const paths = ids.map((id) => `/api/v1/receivables/${id}/verification?holder=${holder}`);
-    await onEachDatabase(chain, (database, url) => measureVerifications(database, url, paths, { duration, p99TargetMs: P99_TARGET_MS }));
-  } finally {
-    await chain.stop();
-  }
+  await runVerificationBench({
+    title: "Receivable verification latency",
+    countFlag: "receivables",
+    members: 5,
+    gtins: [],
+    p99TargetMs: P99_TARGET_MS,
+    async build(chain, count) {
+      const { ids, holder } = await buildReceivables(chain, count);
+      return {
+        paths: ids.map((id) => `/api/v1/receivables/${id}/verification?holder=${holder}`),
+        built: `${fmt(count)} receivables (${fmt(count - ids.length)} paid and settled)`,
+      };
+    },
+  });
 }
 
 if (require.main === module) {

@@ -10,16 +10,13 @@
  * 1, 10 and 50 connections, `duration` seconds each.
  * Target: p99 < 25 ms on PostgreSQL with 50 concurrent clients, and no errors.
  */
-import os from "node:os";
 import { randomBytes } from "node:crypto";
-import type { LocalNodeKind } from "../shared/chain/local-node";
 import { contractInterfaces } from "../shared/chain/contracts";
 import { roleBits } from "../shared/roles";
 import { encodeCurrency } from "../shared/trade-codes";
-import { measureVerifications, onEachDatabase } from "./api-server";
+import { runVerificationBench } from "./api-server";
 import {
-  doc, encodeCall, flag, fmt, KGM, nextBatchId, REGION, seconds, startBenchChain,
-  TxPump, type BenchChain,
+  doc, encodeCall, fmt, KGM, nextBatchId, REGION, TxPump, type BenchChain,
 } from "./support";
 
 const APPLES = 6_970_000_000_017n;
@@ -92,21 +89,17 @@ async function buildReceipts(chain: BenchChain, count: number): Promise<number[]
 }
 
 async function main(): Promise<void> {
-  const kind = (flag("node") ?? "anvil") as LocalNodeKind;
-  const count = Number(flag("receipts") ?? 2000);
-  const duration = Number(flag("duration") ?? 10);
-  const load = os.loadavg().map((l) => l.toFixed(1)).join(" ");
-  console.log(`Verification latency: ${kind} node, ${fmt(count)} receipts; ${os.cpus().length} CPUs, load average ${load}`);
-  const chain = await startBenchChain(kind, 3, [APPLES]);
-  try {
-    const start = performance.now();
-    const receiptIds = await buildReceipts(chain, count);
-    console.log(`Built ${fmt(count)} receipts (${fmt(count / 2)} pledged) in ${fmt(seconds(start), 1)} s`);
-    const paths = receiptIds.map((id) => `/api/v1/receipts/${id}/verification`);
-    await onEachDatabase(chain, (database, url) => measureVerifications(database, url, paths, { duration, p99TargetMs: P99_TARGET_MS }));
-  } finally {
-    await chain.stop();
-  }
+  await runVerificationBench({
+    title: "Verification latency",
+    countFlag: "receipts",
+    members: 3,
+    gtins: [APPLES],
+    p99TargetMs: P99_TARGET_MS,
+    async build(chain, count) {
+      const receiptIds = await buildReceipts(chain, count);
+      return { paths: receiptIds.map((id) => `/api/v1/receipts/${id}/verification`), built: `${fmt(count)} receipts (${fmt(count / 2)} pledged)` };
+    },
+  });
 }
 
 if (require.main === module) {

@@ -79,8 +79,6 @@ export function createManagedSigner(node: NodeClient, deployment: Deployment, ke
       // Already sent: relaying the same signed transaction again only waits for it.
       return relay.relay(raw, waitSeconds);
     },
-    /** Whether the server keeps `member`'s key. */
-    manages: (member: string) => keystore.has(member),
   };
 }
 export type ManagedSigner = ReturnType<typeof createManagedSigner>;

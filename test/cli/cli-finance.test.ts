@@ -9,7 +9,7 @@ import { sha256Hex, ZERO_HASH } from "../../shared/hashing";
 import { ROLES } from "../../shared/roles";
 import { encodeUnit } from "../../shared/trade-codes";
 import { startTestChain, type TestChain } from "../support/chain";
-import { accounts, cliHarness, TX } from "./harness";
+import { accounts, cliHarness, TX, writeFile } from "./harness";
 
 /** 0 admin, 1 cold store (WAREHOUSE), 2 orchard (depositor, borrower), 3 bank, 4 buyer, 5 regulator, 6 outsider. */
 const [, coldStore, orchard, bank, buyer, regulator, outsider] = accounts;
@@ -62,20 +62,9 @@ describe("member CLI: warehouse receipts and pledge loans", { timeout: 300_000 }
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  const { cli, ok, okJson } = cliHarness({ rpcUrl: () => chain.node.url, deploymentsFile: () => deploymentsFile });
+  const { cli, ok, okJson, refused } = cliHarness({ rpcUrl: () => chain.node.url, deploymentsFile: () => deploymentsFile });
 
-  function file(name: string, content: string): string {
-    const target = path.join(dir, name);
-    fs.writeFileSync(target, content);
-    return target;
-  }
-
-  /** Runs a command that must be refused with `code`; returns stderr. */
-  async function refused(signer: Parameters<typeof cli>[0], args: string[], code: 1 | 2): Promise<string> {
-    const run = await cli(signer, args);
-    expect(run, `cli ${args.join(" ")}`).toMatchObject({ code, stdout: "" });
-    return run.stderr;
-  }
+  const file = (name: string, content: string) => writeFile(dir, name, content);
 
   const receipts: Record<string, string> = {};
   const loans: Record<string, string> = {};

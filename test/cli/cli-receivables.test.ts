@@ -7,7 +7,7 @@ import { writeDeployment } from "../../shared/chain/deployments";
 import { sha256Hex, ZERO_HASH } from "../../shared/hashing";
 import { ROLES } from "../../shared/roles";
 import { startTestChain, type TestChain } from "../support/chain";
-import { accounts, cliHarness, TX } from "./harness";
+import { accounts, cliHarness, TX, writeFile } from "./harness";
 
 /** 0 admin, 1 orchard (creditor), 2 juice plant (debtor), 3 bank, 4 tier-2, 5 tier-3, 6 regulator, 7 outsider (not a member). */
 const [, orchard, juicePlant, bank, tier2, tier3, regulator, outsider] = accounts;
@@ -43,21 +43,10 @@ describe("member CLI: receivables", { timeout: 300_000 }, () => {
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  const { cli, ok, okJson } = cliHarness({ rpcUrl: () => chain.node.url, deploymentsFile: () => deploymentsFile });
+  const { ok, okJson, refused } = cliHarness({ rpcUrl: () => chain.node.url, deploymentsFile: () => deploymentsFile });
   const receivables = () => chain.contracts.receivables;
 
-  function file(name: string, content: string): string {
-    const target = path.join(dir, name);
-    fs.writeFileSync(target, content);
-    return target;
-  }
-
-  /** Runs a command that must be refused with `code`; returns stderr. */
-  async function refused(signer: Parameters<typeof cli>[0], args: string[], code: 1 | 2): Promise<string> {
-    const run = await cli(signer, args);
-    expect(run, `cli ${args.join(" ")}`).toMatchObject({ code, stdout: "" });
-    return run.stderr;
-  }
+  const file = (name: string, content: string) => writeFile(dir, name, content);
 
   const ids: Record<string, string> = {};
   const balance = (account: { address: string }, id: string) => receivables().balanceOf(account.address, id);

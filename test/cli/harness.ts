@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import fs from "node:fs";
 import path from "node:path";
 import { HDNodeWallet } from "ethers";
 import { expect } from "vitest";
@@ -26,6 +27,15 @@ export interface CliHarness {
   ok(signer: HDNodeWallet | null, args: string[], env?: Record<string, string>): Promise<string>;
   /** Runs a `--json` command that must succeed and parses its output. */
   okJson<T = Record<string, unknown>>(signer: HDNodeWallet | null, args: string[], env?: Record<string, string>): Promise<T>;
+  /** Runs a command that must be refused with exit `code` and print nothing on stdout; returns stderr. */
+  refused(signer: HDNodeWallet | null, args: string[], code: 1 | 2): Promise<string>;
+}
+
+/** Writes `content` to `dir/name` for a command to read; returns the path. */
+export function writeFile(dir: string, name: string, content: string): string {
+  const target = path.join(dir, name);
+  fs.writeFileSync(target, content);
+  return target;
 }
 
 /** Runs the CLI as a child process against `rpcUrl` and a deployments file, as a member would. */
@@ -62,5 +72,11 @@ export function cliHarness(connection: { rpcUrl: () => string; deploymentsFile: 
     return JSON.parse(await ok(signer, [...args, "--json"], env)) as T;
   }
 
-  return { cli, ok, okJson };
+  async function refused(signer: HDNodeWallet | null, args: string[], code: 1 | 2): Promise<string> {
+    const run = await cli(signer, args);
+    expect(run, `cli ${args.join(" ")}`).toMatchObject({ code, stdout: "" });
+    return run.stderr;
+  }
+
+  return { cli, ok, okJson, refused };
 }
