@@ -30,6 +30,9 @@ import { traceRoutes } from "./trace/trace.routes";
 import { createEpcisRepository } from "./epcis/epcis.repository";
 import { createEpcisService } from "./epcis/epcis.service";
 import { epcisRoutes } from "./epcis/epcis.routes";
+import { createCaptureRepository } from "./epcis/capture/capture.repository";
+import { createEpcisCapture } from "./epcis/capture/capture.service";
+import { epcisCaptureRoutes } from "./epcis/capture/capture.routes";
 import { createAnchorsRepository } from "./anchors/anchors.repository";
 import { createAnchorsService } from "./anchors/anchors.service";
 import { anchorRoutes } from "./anchors/anchors.routes";
@@ -143,6 +146,12 @@ export function createApp(options: AppOptions): { app: Express; routes: RouteTab
         })
       : undefined;
   managedWriteRoutes(routes, managedWrites, options.managedKeys);
+  epcisCaptureRoutes(
+    routes,
+    managedWrites && nodeClient && options.deployment
+      ? createEpcisCapture({ writes: managedWrites, node: nodeClient, deployment: options.deployment, repository: createCaptureRepository(db) })
+      : undefined,
+  );
 
   const openApiDocument = buildOpenApiDocument(routes.routes, { version: options.version ?? "0.1.0" });
 
@@ -152,7 +161,8 @@ export function createApp(options: AppOptions): { app: Express; routes: RouteTab
   app.use(securityHeaders);
   // Counted before the body is parsed: a flood of malformed sign-ins is limited too.
   app.use("/api/v1/auth", auth.rateLimit);
-  const jsonBody = express.json({ limit: "1mb" });
+  // application/ld+json too: EPCIS documents are JSON-LD.
+  const jsonBody = express.json({ limit: "1mb", type: ["application/json", "application/ld+json"] });
   // Operations with a raw body (documents) read it themselves, whatever its media type.
   app.use((req, res, next) => (routes.takesRawBody(req) ? next() : jsonBody(req, res, next)));
   app.use(auth.authenticate);

@@ -8,6 +8,12 @@ import { createRelay } from "../transactions/relay";
 import type { Keystore } from "./keystore";
 
 export type ManagedWrite = Omit<PrepareRequest, "from">;
+/**
+ * A write, or what builds it inside the member's lane: after the member's earlier writes were handed
+ * to the node and before any later one, so it can plan against the chain's pending state (EPCIS
+ * capture predicts the ids of the batches it creates so).
+ */
+export type ManagedWriteSource = ManagedWrite | (() => Promise<ManagedWrite>);
 
 /** One member's sends, one after another, and the nonce its next transaction takes. */
 interface Lane {
@@ -54,9 +60,10 @@ export function createManagedSigner(node: NodeClient, deployment: Deployment, ke
   }
 
   /** Prepares, signs and hands the transaction to the node; answers the signed transaction. */
-  async function send(member: string, write: ManagedWrite): Promise<string> {
+  async function send(member: string, source: ManagedWriteSource): Promise<string> {
     const wallet = await keystore.wallet(member);
     return inLane(member, async (lane) => {
+      const write = typeof source === "function" ? await source() : source;
       const prepared = await prepareTransaction(node, deployment, { ...write, from: member });
       const nonce = Math.max(lane.next ?? 0, prepared.nonce);
       const raw = await signPrepared(wallet, prepared, nonce);
@@ -74,7 +81,7 @@ export function createManagedSigner(node: NodeClient, deployment: Deployment, ke
 
   return {
     /** Signs `write` as `member`, sends it and waits up to `waitSeconds` for its outcome. */
-    async execute(member: string, write: ManagedWrite, waitSeconds: number): Promise<TransactionOutcome> {
+    async execute(member: string, write: ManagedWriteSource, waitSeconds: number): Promise<TransactionOutcome> {
       const raw = await send(member.toLowerCase(), write);
       // Already sent: relaying the same signed transaction again only waits for it.
       return relay.relay(raw, waitSeconds);

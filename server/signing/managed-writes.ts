@@ -36,37 +36,55 @@ export function createManagedWrites(deps: { signer: ManagedSigner; keystore: Key
     return caller.address;
   }
 
+  /**
+   * Runs one idempotent write for `caller`: checks the key and the caller, claims the key for this
+   * request (`request` identifies it), lets `perform` sign and send as the member, and stores the
+   * answer (or a deterministic refusal) for retries. 202 while the outcome is pending.
+   */
+  async function run<T extends { status: TransactionOutcome["status"] }>(
+    caller: Caller,
+    idempotencyKey: string | undefined,
+    request: unknown[],
+    perform: (member: string) => Promise<T>,
+  ): Promise<WriteAnswer> {
+    if (idempotencyKey === undefined || !IDEMPOTENCY_KEY.test(idempotencyKey)) {
+      throw new ValidationError([
+        { field: "header.idempotency-key", message: "is required: a key of your choice (e.g. a UUID), 1-200 letters, digits or -_.:" },
+      ]);
+    }
+    const member = writer(caller);
+    const claim = await deps.idempotency.claim(member, idempotencyKey, requestHash(request));
+    if (claim.kind === "replay") return { status: claim.status, body: claim.body };
+    if (claim.kind === "in_progress") throw new ApiError("CONFLICT", `a request with idempotency key ${idempotencyKey} is still running: retry later`);
+    if (claim.kind === "mismatch") {
+      throw new ApiError("IDEMPOTENCY_KEY_REUSED", `idempotency key ${idempotencyKey} was used for another request`, {
+        field: "header.idempotency-key",
+      });
+    }
+    let body: T;
+    try {
+      body = await perform(member);
+    } catch (error) {
+      if (isDeterministic(error)) {
+        await deps.idempotency.complete(member, idempotencyKey, STATUS_BY_CODE[error.code] ?? 400, errorBody(error));
+      } else {
+        await deps.idempotency.abandon(member, idempotencyKey);
+      }
+      throw error;
+    }
+    const answer = { status: body.status === "pending" ? 202 : 200, body };
+    await deps.idempotency.complete(member, idempotencyKey, answer.status, answer.body);
+    return answer;
+  }
+
   return {
-    async write(caller: Caller, idempotencyKey: string | undefined, write: ManagedWrite, waitSeconds: number): Promise<WriteAnswer> {
-      if (idempotencyKey === undefined || !IDEMPOTENCY_KEY.test(idempotencyKey)) {
-        throw new ValidationError([
-          { field: "header.idempotency-key", message: "is required: a key of your choice (e.g. a UUID), 1-200 letters, digits or -_.:" },
-        ]);
-      }
-      const member = writer(caller);
-      const claim = await deps.idempotency.claim(member, idempotencyKey, requestHash([write.contract, write.function, write.args]));
-      if (claim.kind === "replay") return { status: claim.status, body: claim.body };
-      if (claim.kind === "in_progress") throw new ApiError("CONFLICT", `a request with idempotency key ${idempotencyKey} is still running: retry later`);
-      if (claim.kind === "mismatch") {
-        throw new ApiError("IDEMPOTENCY_KEY_REUSED", `idempotency key ${idempotencyKey} was used for another request`, {
-          field: "header.idempotency-key",
-        });
-      }
-      let outcome: TransactionOutcome;
-      try {
-        outcome = await deps.signer.execute(member, write, waitSeconds);
-      } catch (error) {
-        if (isDeterministic(error)) {
-          await deps.idempotency.complete(member, idempotencyKey, STATUS_BY_CODE[error.code] ?? 400, errorBody(error));
-        } else {
-          await deps.idempotency.abandon(member, idempotencyKey);
-        }
-        throw error;
-      }
-      const answer = { status: outcome.status === "pending" ? 202 : 200, body: outcome };
-      await deps.idempotency.complete(member, idempotencyKey, answer.status, answer.body);
-      return answer;
+    run,
+    /** One contract operation (POST /api/v1/writes). */
+    write(caller: Caller, idempotencyKey: string | undefined, write: ManagedWrite, waitSeconds: number): Promise<WriteAnswer> {
+      return run(caller, idempotencyKey, [write.contract, write.function, write.args], (member) => deps.signer.execute(member, write, waitSeconds));
     },
+    /** The signer the writes go through, for operations built from several calls (EPCIS capture). */
+    signer: deps.signer,
   };
 }
 export type ManagedWrites = ReturnType<typeof createManagedWrites>;
