@@ -56,6 +56,15 @@ export interface CapturedEvent {
 }
 
 export const MAX_EVENTS = 100;
+/** The disposition the ledger's state has after an operation (the one the export writes). */
+const DISPOSITION_KEPT: Partial<Record<Intent["kind"], string | undefined>> = {
+  commission: "active",
+  pick: undefined,
+  ship: "in_transit",
+  receive: "in_progress",
+  reject: "returned",
+  cancelShipment: "active",
+};
 const ZERO_HASH = "0x" + "0".repeat(64);
 const BYTES32 = /^0x[0-9a-fA-F]{64}$/;
 const UNIT = /^[A-Z0-9]{2,3}$/;
@@ -283,12 +292,13 @@ function parseEvent(input: unknown, index: number, ctx: ParseContext): CapturedE
     }
     // Other GS1 keys (SSCC, GRAI...) may ride along in an observation; an operation applies to lots only.
     instances("epcList", intent?.kind === "observe");
+    // The ledger's status after these operations is fixed (the export writes it back): another disposition is not kept.
+    if (intent && intent.kind in DISPOSITION_KEPT && disposition !== DISPOSITION_KEPT[intent.kind]) used.delete("disposition");
   } else if (type === "TransformationEvent") {
     instances("inputEPCList", false);
     instances("outputEPCList", false);
     read("bizStep");
-    read("disposition");
-    read("transformationID");
+    if (cbvTerm(event.disposition, "Disp") === "active") read("disposition");
     const inputs = quantities("inputQuantityList", { quantity: true });
     const outputs = quantities("outputQuantityList", { quantity: true, uom: true });
     if (inputs.length === 0) problem(at("inputQuantityList"), "must name at least one input lot with its quantity");
