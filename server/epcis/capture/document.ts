@@ -139,10 +139,14 @@ function parseEvent(input: unknown, index: number, ctx: ParseContext): CapturedE
   const base = pointerTo("epcisBody", "eventList", index);
   const at = (...parts: (string | number)[]) => base + pointerTo(...parts);
   const before = { count: 0 };
+  const fields: string[] = [];
   const problem = (field: string, message: string) => {
     before.count++;
+    fields.push(field);
     ctx.problem(field, message);
   };
+  /** One problem per value: a value already refused (a bad quantity) is not also reported missing. */
+  const refusedUnder = (pointer: string) => fields.some((field) => field === pointer || field.startsWith(pointer + "/"));
   if (!isObject(input)) {
     problem(base, "must be an event object");
     return undefined;
@@ -268,7 +272,7 @@ function parseEvent(input: unknown, index: number, ctx: ParseContext): CapturedE
   };
   const oneItem = (refs: ClassRef[], field: string): ClassRef | undefined => {
     if (refs.length !== 1) {
-      problem(at(field), `must name exactly one lot (a quantity element), not ${refs.length}`);
+      if (!refusedUnder(at(field))) problem(at(field), `must name exactly one lot (a quantity element), not ${refs.length}`);
       return undefined;
     }
     return refs[0];
@@ -351,7 +355,7 @@ function parseEvent(input: unknown, index: number, ctx: ParseContext): CapturedE
 
   function commissioning(items: ClassRef[], time: number): Intent | undefined {
     const item = oneItem(items, "quantityList");
-    if (item && item.quantity === undefined) problem(item.pointer + "/quantity", "is required: how much of the lot was produced");
+    if (item && item.quantity === undefined && !refusedUnder(item.pointer)) problem(item.pointer + "/quantity", "is required: how much of the lot was produced");
     const ilmd = read("ilmd");
     if (!isObject(ilmd)) {
       problem(at("ilmd"), `is required: ${extField("originRegion")} (GB/T 2260 code of the origin) must be given`);
@@ -378,7 +382,7 @@ function parseEvent(input: unknown, index: number, ctx: ParseContext): CapturedE
     const reasonHash = () => hashField("reasonHash");
     const withQuantity = (field: string): (ClassRef & { quantity: number }) | undefined => {
       const item = oneItem(items, field);
-      if (item && item.quantity === undefined) problem(item.pointer + "/quantity", "is required: how much of the lot");
+      if (item && item.quantity === undefined && !refusedUnder(item.pointer)) problem(item.pointer + "/quantity", "is required: how much of the lot");
       return item?.quantity === undefined ? undefined : (item as ClassRef & { quantity: number });
     };
     switch (bizStep) {
