@@ -364,6 +364,45 @@ describe(`EPCIS capture: documents become ledger operations in one transaction (
       expect(other.body.error.code).toBe("IDEMPOTENCY_KEY_REUSED");
     });
 
+    it("predicts new batch ids right for concurrent captures of one member while blocks are mined every 200 ms", async () => {
+      const documents = Array.from({ length: 6 }, (_, i) => {
+        const lot = `CONCURRENT-${i}-${hexlify(randomBytes(3))}`;
+        const reading = {
+          type: "ObjectEvent", eventTime: "2026-09-03T08:00:00Z", eventTimeZoneOffset: "+00:00", action: "OBSERVE", bizStep: "sensor_reporting",
+          quantityList: [{ epcClass: digitalLinkClass(GTIN.demo, lot) }],
+        };
+        return documentOf(commissioning(GTIN.demo, lot, 10 + i, "KGM"), reading);
+      });
+      await system.chain.rpc("evm_setAutomine", [false]);
+      await system.chain.rpc("evm_setIntervalMining", [200]);
+      let answers: Awaited<ReturnType<typeof capture>>[];
+      try {
+        answers = await Promise.all(documents.map((document, i) => capture(document, producer.token, `concurrent-${i}-${hexlify(randomBytes(3))}`)));
+      } finally {
+        await system.chain.rpc("evm_setIntervalMining", [0]);
+        await system.chain.rpc("evm_setAutomine", [true]);
+      }
+      for (const answer of answers) {
+        expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+        // The reading went to the batch the same document commissioned, and the answer names it.
+        const commissioned = answer.body.events.find((e: any) => e.name === "BatchCommissioned").args.batchId;
+        const read = answer.body.events.find((e: any) => e.name === "ReadingRecorded").args.batchId;
+        expect(read).toBe(commissioned);
+        expect(answer.body.captured[0].createdBatchIds).toEqual([Number(commissioned)]);
+        expect(answer.body.captured[1].batchIds).toEqual([Number(commissioned)]);
+      }
+    });
+
+    it("takes EPCIS documents sent as application/ld+json", async () => {
+      const document = documentOf(commissioning(GTIN.demo, `LD-${hexlify(randomBytes(3))}`, 10, "KGM"));
+      const answer = await request("/api/v1/epcis/capture", {
+        method: "POST",
+        headers: { "content-type": "application/ld+json", ...bearer(producer.token), "idempotency-key": `ld-${hexlify(randomBytes(3))}` },
+        body: JSON.stringify(document),
+      });
+      expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+    });
+
     it("refuses callers it cannot sign for, and requests without an idempotency key", async () => {
       const document = documentOf(commissioning(GTIN.demo, "AUTH", 10, "KGM"));
       expect((await capture(document, undefined, "anon")).status).toBe(401);
@@ -377,6 +416,5 @@ describe(`EPCIS capture: documents become ledger operations in one transaction (
       const readOnly = await post("/api/v1/epcis/capture", document, { "x-api-key": readKey, "idempotency-key": "read-only" });
       expect(readOnly.status).toBe(403);
     });
-
   });
 });
