@@ -75,7 +75,11 @@ export function createEpcisCapture(deps: { writes: ManagedWrites; node: NodeClie
     });
   }
 
-  /** Maps the planned new batch ids to those the chain assigned (the same unless others created batches in between). */
+  /**
+   * The ids the chain gave the batches the document created, in creation order (the planned ones
+   * unless another member created batches between the simulation and the block). Only what an event
+   * created is renamed: a later call that named a planned id used that id literally.
+   */
   function settleIds(outcomes: EventOutcome[], outcome: TransactionOutcome): void {
     const created = outcome.events
       .filter((e) => e.contract === "ProvenanceLedger" && (e.name === "BatchCommissioned" || e.name === "BatchSplit"))
@@ -84,8 +88,8 @@ export function createEpcisCapture(deps: { writes: ManagedWrites; node: NodeClie
     if (planned.length !== created.length || planned.every((id, i) => id === created[i])) return;
     const actual = new Map(planned.map((id, i) => [id, created[i]]));
     for (const o of outcomes) {
-      o.batchIds = o.batchIds.map((id) => actual.get(id) ?? id);
-      o.createdBatchIds = o.createdBatchIds.map((id) => actual.get(id) ?? id);
+      o.batchIds = o.batchIds.map((id) => (o.createdBatchIds.includes(id) ? actual.get(id)! : id));
+      o.createdBatchIds = o.createdBatchIds.map((id) => actual.get(id)!);
     }
   }
 
