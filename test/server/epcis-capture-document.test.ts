@@ -1,0 +1,122 @@
+import fs from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { digitalLinkClass, documentUri, partyUri, TRACEFIN_EPCIS_NAMESPACE } from "../../server/epcis/epcis.mapper";
+import { parseDocumentUri, parseItemId, parsePartyUri } from "../../server/epcis/capture/identifiers";
+import { MAX_EVENTS, parseCaptureDocument, pointerTo } from "../../server/epcis/capture/document";
+import { sha256Hex } from "../../shared/hashing";
+import { canonicalJson } from "../../shared/merkle";
+
+/** The capture's parser alone (no chain, no database): identifiers and the problems it names. */
+
+const FIXTURES_DIR = path.resolve(__dirname, "../..", process.env.GS1_EPCIS_FIXTURES ?? "../shared/fixtures/epcis");
+const fixturesPresent = fs.existsSync(FIXTURES_DIR);
+const CHAIN_ID = 31337;
+const ADDRESS = "0x90F79bf6EB2c4f870365E785982E1f101E93b906";
+
+const documentOf = (events: unknown[], context: unknown[] = ["https://ref.gs1.org/standards/epcis/epcis-context.jsonld"]) => ({
+  "@context": context,
+  type: "EPCISDocument",
+  schemaVersion: "2.0",
+  creationDate: "2026-11-26T08:00:00Z",
+  epcisBody: { eventList: events },
+});
+const observation = (fields: Record<string, unknown>) => ({
+  type: "ObjectEvent",
+  eventTime: "2026-09-01T08:00:00.123+08:00",
+  eventTimeZoneOffset: "+08:00",
+  action: "OBSERVE",
+  quantityList: [{ epcClass: digitalLinkClass("06970000000017", "LOT 1/A"), quantity: 5, uom: "KGM" }],
+  ...fields,
+});
+
+describe("EPCIS capture: identifiers read back what the export writes, and GS1's EPC forms", () => {
+  it("reads lots from Digital Link (any resolver, path prefix, percent-encoding) and LGTIN / SGTIN-pattern URNs", () => {
+    expect(parseItemId(digitalLinkClass("06970000000017", "QX/2026 (A)"))).toEqual({ kind: "class", gtin: "06970000000017", lot: "QX/2026 (A)" });
+    expect(parseItemId("https://id.gs1.org/01/06970000000017")).toEqual({ kind: "class", gtin: "06970000000017", lot: "" });
+    expect(parseItemId("https://brand.example/dl/01/04012345123456/10/987?linkType=all")).toEqual({ kind: "class", gtin: "04012345123456", lot: "987" });
+    expect(parseItemId("urn:epc:class:lgtin:4012345.011111.4444")).toEqual({ kind: "class", gtin: "04012345111118", lot: "4444" });
+    expect(parseItemId("urn:epc:idpat:sgtin:4012345.066666.*")).toEqual({ kind: "class", gtin: "04012345666663", lot: "" });
+  });
+
+  it("tells serialised items, other GS1 keys and malformed identifiers apart", () => {
+    expect(parseItemId("urn:epc:id:sgtin:0614141.107346.2017")).toEqual({ kind: "instance", gtin: "10614141073464", serial: "2017" });
+    expect(parseItemId("https://id.gs1.org/01/09506000134352/10/L1/21/12345")).toEqual({ kind: "instance", gtin: "09506000134352", serial: "12345" });
+    expect(parseItemId("urn:epc:id:sscc:0614141.1234567890")).toEqual({ kind: "other", scheme: "id:sscc" });
+    expect(parseItemId("https://id.gs1.org/00/106141412345678908")).toEqual({ kind: "other", scheme: "digital link AI 00" });
+    expect(parseItemId("https://id.gs1.org/01/06970000000018/10/A")).toMatchObject({ kind: "invalid", message: expect.stringContaining("check digit") });
+    expect(parseItemId("urn:epc:class:lgtin:4012345.0111.4444")).toMatchObject({ kind: "invalid" });
+    expect(parseItemId("lot 7")).toMatchObject({ kind: "invalid" });
+  });
+
+  it("reads parties and document URIs as the export writes them", () => {
+    expect(parsePartyUri(partyUri(CHAIN_ID, ADDRESS), CHAIN_ID)).toEqual({ address: ADDRESS.toLowerCase() });
+    expect(parsePartyUri(partyUri(1, ADDRESS), CHAIN_ID)).toMatchObject({ message: expect.stringContaining("chain 1") });
+    expect(parsePartyUri("urn:epc:id:pgln:9520001.11111", CHAIN_ID)).toMatchObject({ message: expect.stringContaining("did:pkh") });
+    const hash = sha256Hex("certificate");
+    expect(parseDocumentUri(documentUri(hash))).toBe(hash);
+    expect(parseDocumentUri("https://example.com/cert.pdf")).toBeUndefined();
+  });
+});
+
+describe("EPCIS capture: the document parser", () => {
+  it("reads CBV terms in any of their forms, and extension fields under the prefix the context gives them", () => {
+    const { events, problems } = parseCaptureDocument(
+      documentOf(
+        [
+          observation({
+            bizStep: "https://ref.gs1.org/cbv/BizStep-shipping",
+            disposition: "urn:epcglobal:cbv:disp:in_transit",
+            destinationList: [{ type: "possessing_party", destination: partyUri(CHAIN_ID, ADDRESS) }],
+            "tf:documentHash": sha256Hex("waybill"),
+          }),
+        ],
+        ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld", { tf: TRACEFIN_EPCIS_NAMESPACE }],
+      ),
+      CHAIN_ID,
+    );
+    expect(problems).toEqual([]);
+    expect(events[0].intent).toMatchObject({ kind: "ship", to: ADDRESS.toLowerCase(), documentHash: sha256Hex("waybill"), item: { lot: "LOT 1/A", quantity: 5 } });
+    expect(events[0].eventTime).toBe(Math.floor(Date.parse("2026-09-01T08:00:00.123+08:00") / 1000));
+  });
+
+  it("keeps an observation whole, as the SHA-256 of its canonical JSON, or the hash it states", () => {
+    const event = observation({ bizStep: "storing", readPoint: { id: "urn:epc:id:sgln:0614141.00777.0" }, "example:x": { b: 1, a: 2 } });
+    const [parsed] = parseCaptureDocument(documentOf([event]), CHAIN_ID).events;
+    expect(parsed.intent).toMatchObject({ kind: "observe", readingHash: sha256Hex(canonicalJson(event)) });
+    expect(parsed.notKept).toEqual([]);
+    const stated = sha256Hex("reading");
+    const [exported] = parseCaptureDocument(documentOf([{ ...event, "tracefin:readingHash": stated }]), CHAIN_ID).events;
+    expect(exported.intent).toMatchObject({ readingHash: stated });
+  });
+
+  it("names escaped JSON pointers, refuses documents that are not capture documents, and bounds the event count", () => {
+    expect(pointerTo("ilmd", "a/b~c")).toBe("/ilmd/a~1b~0c");
+    expect(parseCaptureDocument([], CHAIN_ID).problems).toEqual([{ field: "", message: expect.any(String) }]);
+    const tooMany = parseCaptureDocument(documentOf(Array(MAX_EVENTS + 1).fill(observation({ bizStep: "storing" }))), CHAIN_ID);
+    expect(tooMany.problems.map((p) => p.field)).toEqual(["/epcisBody/eventList"]);
+    const { problems } = parseCaptureDocument({ type: "EPCISQueryDocument", schemaVersion: "1.2", epcisBody: { eventList: [] } }, CHAIN_ID);
+    expect(problems.map((p) => p.field)).toEqual(["/type", "/schemaVersion", "/@context", "/epcisBody/eventList"]);
+  });
+
+  it("refuses an event exported from the ledger, so a document is never applied twice", () => {
+    const { problems } = parseCaptureDocument(documentOf([observation({ bizStep: "storing", "tracefin:txHash": sha256Hex("tx") })]), CHAIN_ID);
+    expect(problems).toEqual([{ field: "/epcisBody/eventList/0/tracefin:txHash", message: expect.stringContaining("on the ledger already") }]);
+  });
+
+  it.skipIf(!fixturesPresent)("reads every GS1 example: those that fit the model parse clean, the others name their problems", () => {
+    const clean: string[] = [];
+    for (const name of fs.readdirSync(FIXTURES_DIR).filter((f) => /\.json(ld)?$/.test(f)).sort()) {
+      const document = JSON.parse(fs.readFileSync(path.join(FIXTURES_DIR, name), "utf8").replace(/^\uFEFF/, ""));
+      const { problems } = parseCaptureDocument(document, CHAIN_ID);
+      if (problems.length === 0) clean.push(name);
+      for (const problem of problems) expect(problem.field, name).toMatch(/^(\/[^/]+)*$/);
+    }
+    expect(clean).toEqual([
+      "RalphTro-epcis-event-hash-generator__epcisDocWithShippingAndTransportingEvent.jsonld",
+      "gs1-EPCIS__Example-TransactionEvents-2020_07_03y.jsonld",
+      "gs1-EPCIS__SensorDataExample4.jsonld",
+      "openepcis-openepcis-event-sentry__ACME_ES_SCE_0dot1_XEventDocument1.json",
+    ]);
+  });
+});
