@@ -78,11 +78,11 @@ export const pointerTo = (...parts: (string | number)[]) =>
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
 
 /** CBV values may be bare words, GS1 Web URIs or EPCIS 1.x URNs: all mean the same term. */
-function cbvTerm(value: unknown, vocabulary: "BizStep" | "Disp"): string | undefined {
+function cbvTerm(value: unknown, vocabulary: "BizStep" | "Disp" | "SDT" | "BTT"): string | undefined {
   if (typeof value !== "string") return undefined;
   const web = new RegExp(`^https://ref\\.gs1\\.org/cbv/${vocabulary}-([a-z_]+)$`).exec(value);
   if (web) return web[1];
-  const urn = new RegExp(`^urn:epcglobal:cbv:${vocabulary === "BizStep" ? "bizstep" : "disp"}:([a-z_]+)$`).exec(value);
+  const urn = new RegExp(`^urn:epcglobal:cbv:${vocabulary.toLowerCase()}:([a-z_]+)$`).exec(value);
   if (urn) return urn[1];
   return value;
 }
@@ -138,10 +138,9 @@ interface ParseContext {
 function parseEvent(input: unknown, index: number, ctx: ParseContext): CapturedEvent | undefined {
   const base = pointerTo("epcisBody", "eventList", index);
   const at = (...parts: (string | number)[]) => base + pointerTo(...parts);
-  const before = { count: 0 };
+  /** Where this event's problems are. */
   const fields: string[] = [];
   const problem = (field: string, message: string) => {
-    before.count++;
     fields.push(field);
     ctx.problem(field, message);
   };
@@ -215,7 +214,7 @@ function parseEvent(input: unknown, index: number, ctx: ParseContext): CapturedE
     const key = listName === "sourceList" ? "source" : "destination";
     let found: string | undefined;
     list.forEach((entry, i) => {
-      if (!isObject(entry) || cbvTerm(entry.type, "Disp") !== "possessing_party") return;
+      if (!isObject(entry) || cbvTerm(entry.type, "SDT") !== "possessing_party") return;
       used.add(listName);
       if (found !== undefined) problem(at(listName, i), "names a second possessing party; the ledger has one custodian");
       else found = party(at(listName, i, key), entry[key]);
@@ -326,7 +325,7 @@ function parseEvent(input: unknown, index: number, ctx: ParseContext): CapturedE
     intent = observation(quantities("quantityList", {}));
   }
   if (intent?.kind === "observe") intent.readingHash = readingHash();
-  if (before.count > 0 || !intent || eventTime === undefined || typeof type !== "string") return undefined;
+  if (fields.length > 0 || !intent || eventTime === undefined || typeof type !== "string") return undefined;
   const notKept = intent.kind === "observe" ? [] : Object.keys(event).filter((key) => !used.has(key));
   return { index, pointer: base, type, eventID, eventTime, intent, batchHint, notKept, raw: event };
 
@@ -388,9 +387,8 @@ function parseEvent(input: unknown, index: number, ctx: ParseContext): CapturedE
     switch (bizStep) {
       case "shipping": {
         const item = withQuantity("quantityList");
-        const problemsBefore = before.count;
         const to = possessingParty("destinationList");
-        if (to === undefined && before.count === problemsBefore) {
+        if (to === undefined && !refusedUnder(at("destinationList"))) {
           problem(at("destinationList"), "must name the recipient as a possessing_party (did:pkh:eip155:<chainId>:<address>)");
         }
         const from = possessingParty("sourceList");
@@ -401,7 +399,7 @@ function parseEvent(input: unknown, index: number, ctx: ParseContext): CapturedE
         const transactions = event.bizTransactionList;
         if (Array.isArray(transactions)) {
           transactions.forEach((t, i) => {
-            if (!isObject(t) || t.type !== "desadv" || typeof t.bizTransaction !== "string") return;
+            if (!isObject(t) || cbvTerm(t.type, "BTT") !== "desadv" || typeof t.bizTransaction !== "string") return;
             const hash = parseDocumentUri(t.bizTransaction);
             if (!hash) return;
             used.add("bizTransactionList");
