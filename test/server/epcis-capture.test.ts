@@ -144,7 +144,7 @@ describe(`EPCIS capture: documents become ledger operations in one transaction (
     let pickingEvent: Record<string, any>;
     let shippingEvent: Record<string, any>;
 
-    it("captures a commissioning, a sensor observation of the new lot, and a part of another lot picked and shipped, in one transaction", async () => {
+    it("captures a commissioning, and a part of another new lot picked and shipped, in one transaction; then a sensor observation of the first", async () => {
       // ObjectEvent_with_userExtensions' commissioning, with the origin region the ledger requires.
       commissionEvent = fixtureEvent("openepcis-openepcis-test-resources__ObjectEvent_with_userExtensions.json", 1);
       commissionEvent.ilmd["tracefin:originRegion"] = REGION;
@@ -162,24 +162,26 @@ describe(`EPCIS capture: documents become ledger operations in one transaction (
         destinationList: [{ type: "possessing_party", destination: partyUri(chainId, buyer.address) }],
       };
       const firstNew = Number(await ledger().batchCount()) + 1;
-      const document = documentOf(commissionEvent, sensorEvent, commissioning(GTIN.receiving, "998877", 500, "KGM"), pickingEvent, shippingEvent);
+      const document = documentOf(commissionEvent, commissioning(GTIN.receiving, "998877", 500, "KGM"), pickingEvent, shippingEvent);
       const answer = await capture(document, producer.token, "round-trip-1");
       expect(answer.status, JSON.stringify(answer.body)).toBe(200);
       expect(answer.body).toMatchObject({ status: "success", from: producer.address, contract: "ProvenanceLedger" });
       expect(answer.body.captured.map((c: any) => c.recordedAs)).toEqual([
-        "commission", "recordReading", "commission", "part of the shipment at /epcisBody/eventList/4", "ship",
+        "commission", "commission", "part of the shipment at /epcisBody/eventList/3", "ship",
       ]);
       sensorLot = firstNew;
       shippedPart = firstNew + 2;
-      expect(answer.body.captured.map((c: any) => c.createdBatchIds)).toEqual([[firstNew], [], [firstNew + 1], [shippedPart], [shippedPart]]);
-      expect(answer.body.captured[1].batchIds).toEqual([sensorLot]);
-      // The ledger kept neither the read point nor the user extension of the commissioning; the observation keeps all (its hash).
+      expect(answer.body.captured.map((c: any) => c.createdBatchIds)).toEqual([[firstNew], [firstNew + 1], [shippedPart], [shippedPart]]);
+      // The ledger kept neither the read point nor the user extension of the commissioning.
       expect(answer.body.captured[0].notKept).toEqual(expect.arrayContaining(["readPoint", "example:userElement", "disposition"]));
-      expect(answer.body.captured[1].notKept).toEqual([]);
       // One transaction: every event's chain event is in it, in document order.
-      expect(answer.body.events.map((e: any) => e.name)).toEqual([
-        "BatchCommissioned", "ReadingRecorded", "BatchCommissioned", "BatchSplit", "BatchShipped",
-      ]);
+      expect(answer.body.events.map((e: any) => e.name)).toEqual(["BatchCommissioned", "BatchCommissioned", "BatchSplit", "BatchShipped"]);
+
+      // An observation is tied to a batch once its id is on the ledger: in a later document.
+      await system.sync();
+      const observed = await capture(documentOf(sensorEvent), producer.token, "round-trip-2");
+      expect(observed.status, JSON.stringify(observed.body)).toBe(200);
+      expect(observed.body.captured).toEqual([expect.objectContaining({ recordedAs: "recordReading", batchIds: [sensorLot], notKept: [] })]);
     });
 
     it("lets the recipient capture GS1's receiving example (9.6.2, Digital Link) for the shipped part", async () => {
@@ -364,14 +366,15 @@ describe(`EPCIS capture: documents become ledger operations in one transaction (
       expect(other.body.error.code).toBe("IDEMPOTENCY_KEY_REUSED");
     });
 
-    it("predicts new batch ids right for concurrent captures of one member while blocks are mined every 200 ms", async () => {
+    it("predicts new batch ids right for concurrent captures of one member (commission, ship part) while blocks are mined every 200 ms", async () => {
       const documents = Array.from({ length: 6 }, (_, i) => {
         const lot = `CONCURRENT-${i}-${hexlify(randomBytes(3))}`;
-        const reading = {
-          type: "ObjectEvent", eventTime: "2026-09-03T08:00:00Z", eventTimeZoneOffset: "+00:00", action: "OBSERVE", bizStep: "sensor_reporting",
-          quantityList: [{ epcClass: digitalLinkClass(GTIN.demo, lot) }],
+        const shipping = {
+          type: "ObjectEvent", eventTime: "2026-09-03T08:00:00Z", eventTimeZoneOffset: "+00:00", action: "OBSERVE", bizStep: "shipping",
+          quantityList: [{ epcClass: digitalLinkClass(GTIN.demo, lot), quantity: 4, uom: "KGM" }],
+          destinationList: [{ type: "possessing_party", destination: partyUri(chainId, buyer.address) }],
         };
-        return documentOf(commissioning(GTIN.demo, lot, 10 + i, "KGM"), reading);
+        return documentOf(commissioning(GTIN.demo, lot, 10 + i, "KGM"), shipping);
       });
       await system.chain.rpc("evm_setAutomine", [false]);
       await system.chain.rpc("evm_setIntervalMining", [200]);
@@ -384,13 +387,27 @@ describe(`EPCIS capture: documents become ledger operations in one transaction (
       }
       for (const answer of answers) {
         expect(answer.status, JSON.stringify(answer.body)).toBe(200);
-        // The reading went to the batch the same document commissioned, and the answer names it.
-        const commissioned = answer.body.events.find((e: any) => e.name === "BatchCommissioned").args.batchId;
-        const read = answer.body.events.find((e: any) => e.name === "ReadingRecorded").args.batchId;
-        expect(read).toBe(commissioned);
-        expect(answer.body.captured[0].createdBatchIds).toEqual([Number(commissioned)]);
-        expect(answer.body.captured[1].batchIds).toEqual([Number(commissioned)]);
+        // The shipment split the batch the same document commissioned, and the answer names both.
+        const event = (name: string) => answer.body.events.find((e: any) => e.name === name).args;
+        const commissioned = Number(event("BatchCommissioned").batchId);
+        const child = Number(event("BatchSplit").childId);
+        expect(Number(event("BatchSplit").parentId)).toBe(commissioned);
+        expect(Number(event("BatchShipped").batchId)).toBe(child);
+        expect(answer.body.captured.map((c: any) => c.createdBatchIds)).toEqual([[commissioned], [child]]);
       }
+    });
+
+    it("refuses an observation of a batch the same document creates: its id is known only once mined", async () => {
+      const lot = `SAME-DOC-${hexlify(randomBytes(3))}`;
+      const reading = {
+        type: "ObjectEvent", eventTime: "2026-09-03T08:00:00Z", eventTimeZoneOffset: "+00:00", action: "OBSERVE", bizStep: "sensor_reporting",
+        quantityList: [{ epcClass: digitalLinkClass(GTIN.demo, lot) }],
+      };
+      const answer = await capture(documentOf(commissioning(GTIN.demo, lot, 10, "KGM"), reading), producer.token, `same-doc-${lot}`);
+      expect(answer.status).toBe(400);
+      expect(answer.body.error.details).toEqual([
+        { field: "/epcisBody/eventList/1/quantityList/0/epcClass", message: expect.stringContaining("which event /epcisBody/eventList/0 creates in this document") },
+      ]);
     });
 
     it("takes EPCIS documents sent as application/ld+json", async () => {

@@ -9,7 +9,8 @@ import type { CapturedEvent, ClassRef, Intent } from "./document";
  * each lot (GTIN + lot) to the batch it means. Pure: it works on a snapshot of the batches the
  * document names and plays every call forward on it, so a later event finds what an earlier one
  * made (a lot commissioned, then shipped). New batch ids are predicted from `nextBatchId`: the
- * ledger numbers batches consecutively, and the caller plans against the chain's pending state.
+ * ledger numbers batches consecutively, and the caller plans against the chain's pending state
+ * (see `observable` for what that allows).
  */
 
 export interface BatchState {
@@ -83,10 +84,30 @@ export function planCapture(events: readonly CapturedEvent[], caller: string, sn
   let nextId = nextBatchId;
   let openPick: { event: CapturedEvent; item: ClassRef & { quantity: number }; outcome: EventOutcome } | undefined;
 
-  const create = (fields: Omit<BatchState, "id">): BatchState => {
+  /** Batches this document creates, and the event that creates each. */
+  const createdBy = new Map<number, string>();
+  const create = (event: CapturedEvent, fields: Omit<BatchState, "id">): BatchState => {
     const batch = { id: nextId++, ...fields };
     batches.set(batch.id, batch);
+    createdBy.set(batch.id, event.pointer);
     return batch;
+  };
+
+  /**
+   * A reading or inspection names its batch by id and is checked only for the batch existing. The id
+   * of a batch this document creates is a prediction: should another member's batch be mined first,
+   * the ids shift, and the reading would land on that member's batch. Calls that change custody are
+   * safe (the contract checks the caller holds or produced the batch: a shifted id reverts the whole
+   * document); these are not, so they wait for a later document, when the id is on the ledger.
+   */
+  const observable = (event: CapturedEvent, ref: ClassRef, batch: BatchState): boolean => {
+    const creator = createdBy.get(batch.id);
+    if (creator === undefined) return true;
+    problem(
+      ref.pointer + "/epcClass",
+      `names batch ${batch.id}, which event ${creator} creates in this document: an observation or inspection is tied to a batch only once its id is on the ledger; capture it in a later document`,
+    );
+    return false;
   };
 
   const knownProduct = (ref: ClassRef): boolean => {
@@ -164,7 +185,7 @@ export function planCapture(events: readonly CapturedEvent[], caller: string, sn
     switch (intent.kind) {
       case "commission": {
         if (!knownProduct(intent.item)) return;
-        const batch = create({
+        const batch = create(event, {
           gtin: intent.item.gtin,
           lot: intent.item.lot,
           unit: intent.item.uom,
@@ -207,7 +228,7 @@ export function planCapture(events: readonly CapturedEvent[], caller: string, sn
         if (quantity < batch.quantity) {
           batch.quantity -= quantity;
           const { gtin, lot, unit, producer, custodian, originRegion } = batch;
-          shipped = create({ gtin, lot, unit, producer, custodian, originRegion, quantity, pendingRecipient: null, status: "active" });
+          shipped = create(event, { gtin, lot, unit, producer, custodian, originRegion, quantity, pendingRecipient: null, status: "active" });
           outcome.createdBatchIds.push(shipped.id);
           if (pick) pick.outcome.createdBatchIds.push(shipped.id);
         }
@@ -246,7 +267,7 @@ export function planCapture(events: readonly CapturedEvent[], caller: string, sn
       case "inspect":
         for (const item of intent.items) {
           const batch = resolve(event, item, "any");
-          if (!batch) continue;
+          if (!batch || !observable(event, item, batch)) continue;
           call(event, "recordInspection", { batchId: batch.id, passed: intent.passed, certificateHash: intent.certificateHash });
           outcome.batchIds.push(batch.id);
         }
@@ -271,7 +292,7 @@ export function planCapture(events: readonly CapturedEvent[], caller: string, sn
         outcome.recordedAs = "recordReading";
         for (const item of intent.items) {
           const batch = resolve(event, item, "any");
-          if (!batch || outcome.batchIds.includes(batch.id)) continue;
+          if (!batch || outcome.batchIds.includes(batch.id) || !observable(event, item, batch)) continue;
           call(event, "recordReading", { batchId: batch.id, readingHash: intent.readingHash });
           outcome.batchIds.push(batch.id);
         }
@@ -306,7 +327,7 @@ export function planCapture(events: readonly CapturedEvent[], caller: string, sn
           outcome.batchIds.push(batch!.id);
         }
         for (const output of intent.outputs) {
-          const made = create({
+          const made = create(event, {
             gtin: output.gtin,
             lot: output.lot,
             unit: output.uom,
