@@ -10,6 +10,7 @@ import { describeCall } from "../../transactions/operations";
 import type { TransactionOutcome } from "../../transactions/outcome";
 import { ContractRevertError, isRevert, revertFromNodeError } from "../../transactions/revert";
 import type { CaptureRepository } from "./capture.repository";
+import { batchesOnChain } from "./chain-state";
 import { parseCaptureDocument } from "./document";
 import { planCapture, type EventOutcome, type PlannedCall } from "./planner";
 
@@ -104,7 +105,8 @@ export function createEpcisCapture(deps: { writes: ManagedWrites; node: NodeClie
         const build = async () => {
           // In the member's lane: its earlier writes are pending, so the pending batch count is where ours start.
           const [count] = LEDGER.decodeFunctionResult("batchCount", await ethCall(member, LEDGER.encodeFunctionData("batchCount"), "pending"));
-          const plan = planCapture(events, member, snapshot, Number(count) + 1);
+          const batches = await batchesOnChain((data, block) => ethCall(member, data, block), snapshot.batches, "pending");
+          const plan = planCapture(events, member, { ...snapshot, batches }, Number(count) + 1);
           if (plan.problems.length > 0) throw new ValidationError(plan.problems);
           const data = plan.calls.map(encode);
           planned = { calls: plan.calls, data, outcomes: plan.outcomes };
