@@ -26,7 +26,7 @@ export function createCaptureRepository(db: Database) {
   return {
     async snapshot(events: readonly CapturedEvent[]): Promise<LedgerSnapshot> {
       const classes = events.flatMap((event) => classesOf(event.intent));
-      const hints = events.map((event) => event.batchHint).filter((id): id is number => id !== undefined);
+      const hints = events.map((event) => event.batchHint?.id).filter((id): id is number => id !== undefined);
       const gtins = [...new Set(classes.map((c) => c.gtin))];
       const lots = [...new Map(classes.map((c) => [`${c.gtin}/${c.lot}`, c])).values()];
       const conditions = [

@@ -47,8 +47,8 @@ export interface CapturedEvent {
   /** UTC seconds. */
   eventTime: number;
   intent: Intent;
-  /** `tracefin:batchId`: names the batch when a class has several (as the export writes it). */
-  batchHint?: number;
+  /** `tracefin:batchId`: names the batch when a lot has several (as the export writes it), and where it is. */
+  batchHint?: { id: number; pointer: string };
   /** Top-level fields the ledger does not keep for this kind of event (observations keep everything: their hash). */
   notKept: string[];
   /** The event as sent, for its hash. */
@@ -176,10 +176,10 @@ function parseEvent(input: unknown, index: number, ctx: ParseContext): CapturedE
     problem(at(extField("txHash")), "says this event is on the ledger already (it comes from an export): it is not captured twice");
   }
   const eventID = typeof event.eventID === "string" ? event.eventID : undefined;
-  let batchHint: number | undefined;
+  let batchHint: CapturedEvent["batchHint"];
   const hint = read(extField("batchId"));
   if (hint !== undefined) {
-    if (typeof hint === "number" && Number.isSafeInteger(hint) && hint > 0) batchHint = hint;
+    if (typeof hint === "number" && Number.isSafeInteger(hint) && hint > 0) batchHint = { id: hint, pointer: at(extField("batchId")) };
     else problem(at(extField("batchId")), "must be a batch id (a positive integer)");
   }
 
@@ -454,11 +454,8 @@ function parseEvent(input: unknown, index: number, ctx: ParseContext): CapturedE
         if (items.length === 0) problem(at("quantityList"), "must name the lot(s)");
         return { kind, items, reasonHash: reasonHash() };
       }
-      case undefined:
-        problem(at("bizStep"), "is required with action OBSERVE");
-        return undefined;
       default:
-        // sensor_reporting, storing, transporting...: nothing the ledger tracks changes. Kept as a reading.
+        // sensor_reporting, storing, transporting, no bizStep...: nothing the ledger tracks changes. Kept as a reading.
         return observation(items);
     }
   }

@@ -123,8 +123,9 @@ export function planCapture(events: readonly CapturedEvent[], caller: string, sn
     const ofClass = [...batches.values()].filter((b) => b.gtin === ref.gtin && b.lot === ref.lot);
     let batch: BatchState | undefined;
     if (event.batchHint !== undefined) {
-      batch = ofClass.find((b) => b.id === event.batchHint);
-      if (!batch) problem(event.pointer + "/tracefin:batchId", `batch ${event.batchHint} is not of lot ${lotText} of GTIN ${ref.gtin}`);
+      const { id, pointer } = event.batchHint;
+      batch = ofClass.find((b) => b.id === id);
+      if (!batch) problem(pointer, `batch ${id} is not of lot ${lotText} of GTIN ${ref.gtin}`);
     } else {
       const { describe, fits } = PURPOSES[purpose];
       let candidates = ofClass.filter((b) => fits(b, caller));
