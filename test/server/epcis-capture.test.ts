@@ -274,6 +274,68 @@ describe(`EPCIS capture: documents become ledger operations in one transaction (
     });
   });
 
+  describe("the other operations, captured and exported back", () => {
+    const event = (lot: string, bizStep: string, fields: Record<string, unknown> = {}) => ({
+      type: "ObjectEvent", eventTime: "2026-09-05T08:00:00Z", eventTimeZoneOffset: "+00:00", action: "OBSERVE", bizStep,
+      quantityList: [{ epcClass: digitalLinkClass(GTIN.demo, lot) }],
+      ...fields,
+    });
+
+    it("ships and voids the shipment, holds and releases, recalls; the recipient rejects another shipment", async () => {
+      const lot = `OPS-${hexlify(randomBytes(3))}`;
+      const made = await capture(documentOf(commissioning(GTIN.demo, lot, 50, "KGM")), producer.token, `ops-0-${lot}`);
+      expect(made.status, JSON.stringify(made.body)).toBe(200);
+      const [batchId] = made.body.captured[0].createdBatchIds;
+      await system.sync();
+      const to = { destinationList: [{ type: "possessing_party", destination: partyUri(chainId, buyer.address) }] };
+      const shipAll = event(lot, "shipping", { disposition: "in_transit", quantityList: [{ epcClass: digitalLinkClass(GTIN.demo, lot), quantity: 50, uom: "KGM" }], ...to });
+      const reason = { "tracefin:reasonHash": sha256Hex("temperature excursion") };
+      const operations = [
+        shipAll,
+        event(lot, "void_shipping", { disposition: "active", ...reason }),
+        event(lot, "holding", { disposition: "non_sellable_other", ...reason }),
+        event(lot, "holding", { disposition: "available" }),
+        shipAll,
+      ];
+      const answer = await capture(documentOf(...operations), producer.token, `ops-1-${lot}`);
+      expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+      expect(answer.body.captured.map((c: any) => [c.recordedAs, c.batchIds])).toEqual([
+        ["ship", [batchId]], ["cancelShipment", [batchId]], ["hold", [batchId]], ["releaseHold", [batchId]], ["ship", [batchId]],
+      ]);
+      await system.sync();
+      const rejected = await capture(documentOf(event(lot, "arriving", { disposition: "returned", ...reason })), buyer.token, `ops-2-${lot}`);
+      expect(rejected.status, JSON.stringify(rejected.body)).toBe(200);
+      expect(rejected.body.captured[0]).toMatchObject({ recordedAs: "rejectShipment", batchIds: [batchId] });
+      await system.sync();
+      const recalled = await capture(documentOf(event(lot, "holding", { disposition: "recalled", ...reason })), producer.token, `ops-3-${lot}`);
+      expect(recalled.status, JSON.stringify(recalled.body)).toBe(200);
+      await system.sync();
+
+      const exported = await exportOf(batchId);
+      const kept = (e: Record<string, any>) => [e.bizStep, e.disposition ?? null, e["tracefin:reasonHash"] ?? null];
+      expect(exported.map(kept)).toEqual([
+        ["commissioning", "active", null],
+        ["shipping", "in_transit", null],
+        ["void_shipping", "active", reason["tracefin:reasonHash"]],
+        ["holding", "non_sellable_other", reason["tracefin:reasonHash"]],
+        ["holding", "available", null],
+        ["shipping", "in_transit", null],
+        ["arriving", "returned", reason["tracefin:reasonHash"]],
+        ["holding", "recalled", reason["tracefin:reasonHash"]],
+      ]);
+    });
+
+    it("answers 422 naming the event when the caller lacks the role: an ENTERPRISE records no inspection", async () => {
+      const lot = `INSPECT-${hexlify(randomBytes(3))}`;
+      expect((await capture(documentOf(commissioning(GTIN.demo, lot, 5, "KGM")), producer.token, `inspect-0-${lot}`)).status).toBe(200);
+      await system.sync();
+      const inspection = event(lot, "inspecting", { disposition: "conformant", certificationInfo: "ni:///sha-256;" + Buffer.alloc(32, 7).toString("base64url") });
+      const answer = await capture(documentOf(event(lot, "storing"), inspection), producer.token, `inspect-1-${lot}`);
+      expect(answer.status).toBe(422);
+      expect(answer.body.error.details).toMatchObject({ error: "MissingRole", field: "/epcisBody/eventList/1", callIndex: 1 });
+    });
+  });
+
   describe("refusals", () => {
     it("lists every problem of a document at once, each with its JSON pointer, and sends nothing", async () => {
       const before = await nonceOf(producer.address);

@@ -63,14 +63,15 @@ export interface CapturePlan {
   problems: FieldProblem[];
 }
 
-type Purpose = "held" | "incoming" | "outgoing" | "governed" | "onHold" | "any";
+type Purpose = "held" | "incoming" | "outgoing" | "holdable" | "onHold" | "recallable" | "any";
 
 const PURPOSES: Record<Purpose, { describe: string; fits(batch: BatchState, caller: string): boolean }> = {
   held: { describe: "held by you and active", fits: (b, caller) => b.custodian === caller && b.status === "active" },
   incoming: { describe: "in transit to you", fits: (b, caller) => b.status === "in_transit" && b.pendingRecipient === caller },
   outgoing: { describe: "shipped by you and in transit", fits: (b, caller) => b.status === "in_transit" && b.custodian === caller },
-  governed: { describe: "active", fits: (b) => b.status === "active" || b.status === "in_transit" },
+  holdable: { describe: "active", fits: (b) => b.status === "active" },
   onHold: { describe: "on hold", fits: (b) => b.status === "on_hold" },
+  recallable: { describe: "neither recalled nor consumed", fits: (b) => b.status !== "recalled" && b.status !== "consumed" },
   any: { describe: "on the ledger", fits: () => true },
 };
 
@@ -277,7 +278,7 @@ export function planCapture(events: readonly CapturedEvent[], caller: string, sn
       case "releaseHold":
       case "recall":
         for (const item of intent.items) {
-          const batch = resolve(event, item, intent.kind === "releaseHold" ? "onHold" : "governed");
+          const batch = resolve(event, item, intent.kind === "hold" ? "holdable" : intent.kind === "releaseHold" ? "onHold" : "recallable");
           if (!batch) continue;
           call(event, intent.kind, { batchId: batch.id, reasonHash: intent.reasonHash });
           batch.status = intent.kind === "hold" ? "on_hold" : intent.kind === "recall" ? "recalled" : "active";
