@@ -50,7 +50,7 @@ export function createAuth(input: { db: Database; auth?: AuthOptions; node?: Nod
     rateLimit: rateLimit(settings.rateLimit),
     addRoutes(routes) {
       authRoutes(routes, { signIn, nonces, domain: settings.domain, chainId });
-      apiKeyRoutes(routes, { apiKeys, admin, standing, enabled: tokens !== undefined });
+      apiKeyRoutes(routes, { apiKeys, standing, enabled: tokens !== undefined });
     },
   };
 }
