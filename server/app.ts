@@ -97,7 +97,7 @@ export function createApp(options: AppOptions): { app: Express; routes: RouteTab
   const batches = createBatchesService(batchesRepository, membersRepository);
 
   const nodeClient = options.rpc ? createNodeClient(options.rpc.url, options.rpc.timeoutMs) : undefined;
-  const auth = createAuth({ db, auth: options.auth, node: nodeClient, deployment: options.deployment });
+  const auth = createAuth({ db, auth: options.auth, node: nodeClient, deployment: options.deployment, checkpointWatch: options.checkpointWatch });
 
   const routes = new RouteTable(createAccessControl({ parties: createPartyResolver(db, documentsRepository), log: accessLog }));
   healthRoutes(routes, {

@@ -17,18 +17,25 @@ export interface AccessLogFilter {
   limit: number;
 }
 
-/** Rows per INSERT when requests arrive faster than one insert completes. */
+/** Rows per INSERT at most. */
 const MAX_BATCH = 500;
+/** How long an entry waits for others to share its INSERT (and its commit). */
+export const ACCESS_LOG_BATCH_MS = 50;
 
 /**
- * The access log's writer and reader. Entries are written after the answer is sent, by group
- * commit: one INSERT at a time, and whatever arrived meanwhile goes in the next one, so a busy API
- * writes in batches and an idle one at once. A read first waits for this instance's pending entries,
- * so a regulator sees its own and everyone's reads up to that moment.
+ * The access log's writer and reader. Entries are written after the answer is sent, in batches: the
+ * first entry waits ACCESS_LOG_BATCH_MS for others, then one INSERT takes them all (whatever arrives
+ * meanwhile goes in the next one). A busy API thus commits a few times a second instead of once per
+ * read, which matters most on PGlite, where every commit queues behind the reads on one connection.
+ * A read of the log first writes this instance's pending entries, so a regulator sees every read up
+ * to that moment; `flush` before the database closes.
  */
 export function createAccessLog(db: Database, logger: Logger) {
   const pending: AccessLogEntry[] = [];
+  /** Set from the first pending entry until its batch (and any that followed) is written. */
   let writing: Promise<void> | undefined;
+  /** Ends the current batch's wait at once. */
+  let wake: () => void = () => {};
 
   async function drain(): Promise<void> {
     while (pending.length > 0) {
@@ -46,12 +53,22 @@ export function createAccessLog(db: Database, logger: Logger) {
   const log = {
     record(entry: AccessLogEntry): void {
       pending.push(entry);
-      writing ??= drain();
+      if (writing) return;
+      writing = new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, ACCESS_LOG_BATCH_MS);
+        wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      }).then(drain);
     },
 
     /** Resolves when every entry recorded so far is written. */
     async flush(): Promise<void> {
-      while (writing) await writing;
+      while (writing) {
+        wake();
+        await writing;
+      }
     },
 
     async list(filter: AccessLogFilter): Promise<AccessLogRow[]> {

@@ -1,17 +1,19 @@
+import type { PartyResolver } from "./parties";
 import {
   ADMIN, ADMIN_OR_OVERSIGHT, MEMBER_WRITES, MEMBERS, OVERSIGHT, PUBLIC, listNamingCaller, memberItself, partiesOf,
-  type AccessRule,
+  type AccessInput, type AccessRule,
 } from "./rules";
 
-const id = (input: { params: Record<string, unknown> }) => input.params.id;
+const id = (input: AccessInput) => input.params.id;
 
-const RECEIPT = partiesOf("the receipt's holder, its warehouse and the financiers that offered or made a loan on it", (input, parties) =>
-  parties.receiptParties([id(input) as number]),
-);
-const RECEIVABLE = partiesOf(
-  "the receivable's creditor, debtor and payment agent, its present and past holders, the financiers it was offered for sale to or that lent on one of its lots",
-  (input, parties) => parties.receivableParties([id(input) as number]),
-);
+const receiptParties = (input: AccessInput, parties: PartyResolver) => parties.receiptParties([id(input) as number]);
+const receivableParties = (input: AccessInput, parties: PartyResolver) => parties.receivableParties([id(input) as number]);
+const RECEIPT_PARTIES = "the receipt's holder, its warehouse and the financiers that offered or made a loan on it";
+const RECEIVABLE_PARTIES =
+  "the receivable's creditor, debtor and payment agent, its present and past holders, the financiers it was offered for sale to or that lent on one of its lots";
+
+const RECEIPT = partiesOf(RECEIPT_PARTIES, receiptParties);
+const RECEIVABLE = partiesOf(RECEIVABLE_PARTIES, receivableParties);
 const LOAN = partiesOf("the loan's borrower and financier", (input, parties) => parties.loanParties([id(input) as string]));
 const DOCUMENT = partiesOf("the document's uploaders and the parties of the ledger objects that carry its hash", (input, parties) =>
   parties.documentParties(input.params.sha256 as string),
@@ -56,7 +58,7 @@ export const ACCESS_POLICY: Record<string, AccessRule> = {
   listReceipts: listNamingCaller(["holder", "warehouse"]),
   getReceipt: RECEIPT,
   getReceiptHistory: RECEIPT,
-  verifyReceipt: partiesOf("the receipt's parties", (input, parties) => parties.receiptParties([id(input) as number]), "FINANCIER"),
+  verifyReceipt: partiesOf(RECEIPT_PARTIES, receiptParties, "FINANCIER"),
   listLoans: listNamingCaller(["financier", "borrower"]),
   listDueLoans: listNamingCaller(["financier"]),
   getLoan: LOAN,
@@ -66,7 +68,7 @@ export const ACCESS_POLICY: Record<string, AccessRule> = {
   getReceivable: RECEIVABLE,
   getReceivableHistory: RECEIVABLE,
   getReceivableTransferTree: RECEIVABLE,
-  verifyReceivable: partiesOf("the receivable's parties", (input, parties) => parties.receivableParties([id(input) as number]), "FINANCIER"),
+  verifyReceivable: partiesOf(RECEIVABLE_PARTIES, receivableParties, "FINANCIER"),
   listMemberHoldings: memberItself("address"),
   getMaturityCalendar: memberItself("address"),
   getDocument: DOCUMENT,
