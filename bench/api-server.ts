@@ -9,6 +9,7 @@ import autocannon from "autocannon";
 import { openDatabase } from "../shared/db/client";
 import { createLogger } from "../shared/logger";
 import { createApp } from "../server/app";
+import { createApiKeyStore } from "../server/auth/api-keys";
 import { listen } from "../server/index";
 import type { LocalNodeKind } from "../shared/chain/local-node";
 import {
@@ -55,13 +56,21 @@ export function stopServer(child: ChildProcess): Promise<void> {
   });
 }
 
+/** The API under load and the credential every request carries (the bench bank's API key). */
+export interface BenchApi {
+  url: string;
+  headers: Record<string, string>;
+}
+
 /**
- * For PGlite and then PostgreSQL (when reachable): indexes the chain into a fresh database, starts the
- * API over it in a child process, runs `measure` against its URL, and cleans everything up.
+ * For PGlite and then PostgreSQL (when reachable): indexes the chain into a fresh database, issues the
+ * bench bank an API key, starts the API over it in a child process, runs `measure` against it, and
+ * cleans everything up. Every request is authenticated as a real caller would be (key lookup, the
+ * member's standing, the access policy), so the figures include what access control costs.
  */
 export async function onEachDatabase(
   chain: BenchChain,
-  measure: (database: BenchDatabase, url: string) => Promise<void>,
+  measure: (database: BenchDatabase, api: BenchApi) => Promise<void>,
 ): Promise<void> {
   for (const open of [openPglite, openPostgres]) {
     const database = await open();
@@ -69,11 +78,14 @@ export async function onEachDatabase(
     try {
       const { events, seconds } = await fullSync(database.handle.db, chain);
       console.log(`${database.label}: indexed ${fmt(events)} events in ${fmt(seconds, 1)} s`);
+      const { key } = await createApiKeyStore(database.handle.db).create({
+        memberAddress: chain.reader, name: "bench", scope: "read", createdBy: chain.reader,
+      });
       // PGlite is single-process: the server opens the folder once the indexer has let it go.
       if (database.handle.kind === "pglite") await database.handle.close();
       const { url, child } = await startServer(database.location);
       try {
-        await measure(database, url);
+        await measure(database, { url, headers: { "x-api-key": key } });
       } finally {
         await stopServer(child);
       }
@@ -84,14 +96,22 @@ export async function onEachDatabase(
 }
 
 /** GETs `paths` in turn over `connections` for `duration` seconds. */
-export function loadPaths(url: string, paths: string[], connections: number, duration: number) {
+export function loadPaths(api: BenchApi, paths: string[], connections: number, duration: number) {
   let turn = 0;
   return autocannon({
-    url,
+    url: api.url,
+    headers: api.headers,
     connections,
     duration,
     requests: [{ method: "GET", setupRequest: (request) => ({ ...request, path: paths[turn++ % paths.length] }) }],
   });
+}
+
+/** One GET as JSON, failing loudly on anything but a 200. */
+export async function getJson<T>(api: BenchApi, path: string): Promise<T> {
+  const response = await fetch(api.url + path, { headers: api.headers });
+  if (response.status !== 200) throw new Error(`GET ${path}: HTTP ${response.status} ${await response.text()}`);
+  return (await response.json()) as T;
 }
 
 /** One line of a load result, with the p99 target when there is one. */
@@ -110,15 +130,15 @@ export function describeLoad(connections: number, r: autocannon.Result, p99Targe
  */
 export async function measureVerifications(
   database: BenchDatabase,
-  url: string,
+  api: BenchApi,
   paths: string[],
   options: { duration: number; p99TargetMs: number },
 ): Promise<void> {
-  const sample = (await (await fetch(url + paths[0])).json()) as { verdict: string; reasons: { code: string }[] };
+  const sample = await getJson<{ verdict: string; reasons: { code: string }[] }>(api, paths[0]);
   console.log(`${database.label}: ${paths[0]} is ${sample.verdict} (${sample.reasons.map((r) => r.code).join(", ") || "no reasons"})`);
-  await loadPaths(url, paths, 10, Math.min(3, options.duration)); // warm-up: JIT, prepared statements, pool
+  await loadPaths(api, paths, 10, Math.min(3, options.duration)); // warm-up: JIT, prepared statements, pool
   for (const connections of [1, 10, 50]) {
-    const result = await loadPaths(url, paths, connections, options.duration);
+    const result = await loadPaths(api, paths, connections, options.duration);
     console.log(describeLoad(connections, result, database.label === "PostgreSQL" ? options.p99TargetMs : undefined));
   }
 }
@@ -146,7 +166,7 @@ export async function runVerificationBench(spec: {
     const start = performance.now();
     const { paths, built } = await spec.build(chain, count);
     console.log(`Built ${built} in ${fmt(seconds(start), 1)} s`);
-    await onEachDatabase(chain, (database, url) => measureVerifications(database, url, paths, { duration, p99TargetMs: spec.p99TargetMs }));
+    await onEachDatabase(chain, (database, api) => measureVerifications(database, api, paths, { duration, p99TargetMs: spec.p99TargetMs }));
   } finally {
     await chain.stop();
   }

@@ -16,7 +16,7 @@ import { RpcClient } from "../shared/chain/rpc";
 import { openDatabase, queryRows, type Database, type DatabaseHandle } from "../shared/db/client";
 import { sha256Hex } from "../shared/hashing";
 import { createLogger } from "../shared/logger";
-import { roleBits } from "../shared/roles";
+import { roleBits, type RoleName } from "../shared/roles";
 import { encodeUnit } from "../shared/trade-codes";
 import { createIndexer } from "../indexer/sync";
 import { freePort } from "../shared/ports";
@@ -111,6 +111,8 @@ export interface BenchChain {
   deployment: Deployment;
   /** Unlocked accounts 1..n, admitted as ENTERPRISE members. */
   members: string[];
+  /** Account n+1, admitted as a FINANCIER: the bank whose API key the load benchmarks read with. */
+  reader: string;
   stop(): Promise<void>;
 }
 
@@ -129,11 +131,11 @@ export async function startBenchChain(kind: LocalNodeKind, memberCount: number, 
   const pump = new TxPump(rpc, deployment);
   const members: string[] = [];
   for (let i = 1; i <= memberCount; i++) members.push((await provider.getSigner(i)).address.toLowerCase());
+  const reader = (await provider.getSigner(memberCount + 1)).address.toLowerCase();
   const registry = contractInterfaces.MemberRegistry;
-  const admits = members.map((account, i) =>
-    registry.encodeFunctionData("admit", [account, roleBits(["ENTERPRISE"]), doc(`USCC ${i}`), `Bench member ${i}`,
-      `https://bench.example/members/${i}`, doc(`profile ${i}`)]),
-  );
+  const admit = (account: string, role: RoleName, i: number, name: string) =>
+    registry.encodeFunctionData("admit", [account, roleBits([role]), doc(`USCC ${i}`), name, `https://bench.example/members/${i}`, doc(`profile ${i}`)]);
+  const admits = [...members.map((account, i) => admit(account, "ENTERPRISE", i, `Bench member ${i}`)), admit(reader, "FINANCIER", memberCount, "Bench bank")];
   await pump.waitAll(await Promise.all(admits.map((data) => pump.send(admin.address, data, deployment.contracts.MemberRegistry))));
   const products = gtins.map((gtin, i) => encodeCall("registerProduct", [gtin, "080810", `Bench product ${i}`, ""]));
   await pump.waitAll([await pump.multicall(members[0], products)]);
@@ -143,6 +145,7 @@ export async function startBenchChain(kind: LocalNodeKind, memberCount: number, 
     provider,
     deployment,
     members,
+    reader,
     async stop() {
       provider.destroy();
       await node.stop();

@@ -14,7 +14,7 @@
  */
 import os from "node:os";
 import type { LocalNodeKind } from "../shared/chain/local-node";
-import { describeLoad, loadPaths, onEachDatabase } from "./api-server";
+import { describeLoad, getJson, loadPaths, onEachDatabase, type BenchApi } from "./api-server";
 import {
   doc, encodeCall, flag, fmt, KGM, LTR, nextBatchId, REGION, seconds,
   startBenchChain, TxPump, type BenchChain, type BenchDatabase,
@@ -113,14 +113,12 @@ function sampleIds(graph: Graph, perKind: number): { kind: string; ids: number[]
 }
 
 /** Nodes and edges each kind of trace returns, checked once before the load. */
-async function describeTraces(url: string, samples: { kind: string; ids: number[] }[]): Promise<string[]> {
+async function describeTraces(api: BenchApi, samples: { kind: string; ids: number[] }[]): Promise<string[]> {
   const lines: string[] = [];
   for (const { kind, ids } of samples) {
     const sizes: { nodes: number; edges: number }[] = [];
     for (const id of ids) {
-      const response = await fetch(url + tracePath(id));
-      if (response.status !== 200) throw new Error(`GET ${tracePath(id)}: HTTP ${response.status} ${await response.text()}`);
-      const body = (await response.json()) as { nodes: unknown[]; edges: unknown[] };
+      const body = await getJson<{ nodes: unknown[]; edges: unknown[] }>(api, tracePath(id));
       sizes.push({ nodes: body.nodes.length, edges: body.edges.length });
     }
     const range = (key: "nodes" | "edges") => {
@@ -132,16 +130,16 @@ async function describeTraces(url: string, samples: { kind: string; ids: number[
   return lines;
 }
 
-async function measure(database: BenchDatabase, url: string, graph: Graph, duration: number): Promise<void> {
+async function measure(database: BenchDatabase, api: BenchApi, graph: Graph, duration: number): Promise<void> {
   const samples = sampleIds(graph, 30);
   console.log(`${database.label}: trace graph sizes at depth ${TRACE_DEPTH}`);
-  for (const line of await describeTraces(url, samples)) console.log(line);
+  for (const line of await describeTraces(api, samples)) console.log(line);
   // Interleaved, so that every connection sees every kind of trace.
   const paths = samples[0].ids.flatMap((_, i) => samples.map((s) => tracePath(s.ids[i])));
-  await loadPaths(url, paths, 10, Math.min(3, duration)); // warm-up: JIT, caches, connection pool
+  await loadPaths(api, paths, 10, Math.min(3, duration)); // warm-up: JIT, caches, connection pool
   // One connection: a trace's own latency; 10 and 50: the same under concurrent load.
   for (const connections of [1, 10, 50]) {
-    const r = await loadPaths(url, paths, connections, duration);
+    const r = await loadPaths(api, paths, connections, duration);
     console.log(describeLoad(connections, r, database.label === "PostgreSQL" ? 20 : undefined));
   }
 }
@@ -160,7 +158,7 @@ async function main(): Promise<void> {
       `Built ${fmt(graph.batches)} batches, ${STAGES.length} edges deep (${fmt(graph.events)} events in ${graph.transactions} ` +
         `transactions, max ${fmt(graph.maxGas / 1e6, 1)}M gas/tx) in ${fmt(graph.seconds, 1)} s`,
     );
-    await onEachDatabase(chain, (database, url) => measure(database, url, graph, duration));
+    await onEachDatabase(chain, (database, api) => measure(database, api, graph, duration));
   } finally {
     await chain.stop();
   }

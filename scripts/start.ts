@@ -158,7 +158,7 @@ async function main() {
     const managedKeysPassphrase = config.MANAGED_KEYS_PASSPHRASE ?? loadOrCreateSecret(config.secretsFile, "managedKeysPassphrase").value;
     const checkpointWatch = await database.watchCheckpoint();
     stops.push(() => checkpointWatch.close());
-    const { app } = createApp({
+    const { app, accessLog } = createApp({
       db: database.db,
       logger: createLogger("api", config.LOG_LEVEL),
       checkpointWatch,
@@ -171,6 +171,7 @@ async function main() {
       managedKeys: createFileKeystore(config.managedKeysDir, managedKeysPassphrase),
     });
     const server = await listen(app, config.API_HOST, config.API_PORT);
+    stops.push(() => accessLog.flush());
     stops.push(() => new Promise((resolve) => server.close(() => resolve())));
 
     let demo: DemoResult | undefined;
@@ -224,33 +225,32 @@ function printBanner(config: AppConfig, chain: ChainSetup, databaseKind: string,
       config.MANAGED_KEYS_PASSPHRASE ? "from MANAGED_KEYS_PASSPHRASE" : `generated in ${path.resolve(config.secretsFile)}`
     })`,
   ];
-  if (demo) {
-    lines.push(
-      "",
-      "Demo story loaded. Try:",
-      `  curl ${api}/api/v1/batches/${demo.batches.juiceExport}/trace?direction=backward   # juice for export, back to Qixia apples`,
-      `  curl ${api}/api/v1/batches/${demo.batches.applesA}/trace?direction=forward     # everything made from apple lot A`,
-      `  curl ${api}/api/v1/batches/${demo.batches.applesC}/events                      # the recalled lot`,
-      `  curl ${api}/api/v1/batches/${demo.batches.brakes}/trace?direction=backward     # brake assembly back to the steel coil`,
-      `  curl ${api}/api/v1/receipts/${demo.finance.receipts.discs}/verification          # a bank's check of a warehouse receipt`,
-      `  curl ${api}/api/v1/receipts/${demo.finance.receipts.recalledApples}/verification          # not eligible: the apples were recalled`,
-      `  curl ${api}/api/v1/loans/${demo.finance.loans.apples}/events   # a pledge: offer, margin call, repayments, release`,
-      `  curl ${api}/api/v1/receivables/${demo.receivables.supplyChain}/transfers   # auto maker's payable: passed down 2 tiers, discounted, pledged, paid, settled`,
-      `  curl "${api}/api/v1/receivables/${demo.receivables.outstanding}/verification?holder=${demo.members.steelMill}"   # a bank's check of a supplier's part`,
-      `  curl ${api}/api/v1/receivables/exposure   # the regulator's view: outstanding by debtor and by financier, overdue`,
-      `  Receivables: overdue ${demo.receivables.overdue}, disputed ${demo.receivables.disputed}; lot ${demo.receivables.lotId}, sale ${demo.receivables.saleId} (the demo moved the chain's clock 4 days ahead)`,
-    );
-  }
-  if (credentials) {
+  if (demo && credentials) {
     const file = path.resolve(config.demoCredentialsFile);
     const keyOf = (member: string) => `$(node -p "require('${file}').members.${member}.apiKey")`;
+    const { batches, finance, receivables, members } = demo;
     lines.push(
       "",
-      `Demo credentials: ${file} (mode 0600): a read-write API key per demo member; the server keeps their`,
-      "(development) keys, so they can write through the API without a wallet:",
-      `  curl -H "x-api-key: ${keyOf("bank")}" ${api}/api/v1/auth/me`,
-      `  curl -X POST ${api}/api/v1/writes -H "x-api-key: ${keyOf("orchard")}" -H "idempotency-key: try-1" \\`,
+      `Demo story loaded. Its credentials: ${file} (mode 0600), a read-write API key per demo member; the`,
+      "server keeps their (development) keys, so they can also write through the API without a wallet.",
+      "Reads other than the public ones need a credential (README \"Access\"); in a shell:",
+      `  REGULATOR=${keyOf("regulator")} BANK=${keyOf("bank")} ORCHARD=${keyOf("orchard")}`,
+      `  curl ${api}/api/v1/public/batches/${batches.juiceExport}   # the public QR-page summary, no credential`,
+      `  curl -H "x-api-key: $ORCHARD" "${api}/api/v1/batches/${batches.juiceExport}/trace?direction=backward"   # juice for export, back to Qixia apples`,
+      `  curl -H "x-api-key: $ORCHARD" "${api}/api/v1/batches/${batches.applesA}/trace?direction=forward"   # everything made from apple lot A`,
+      `  curl -H "x-api-key: $ORCHARD" ${api}/api/v1/batches/${batches.applesC}/events   # the recalled lot`,
+      `  curl -H "x-api-key: $ORCHARD" "${api}/api/v1/batches/${batches.brakes}/trace?direction=backward"   # brake assembly back to the steel coil`,
+      `  curl -H "x-api-key: $BANK" ${api}/api/v1/receipts/${finance.receipts.discs}/verification   # a bank's check of a warehouse receipt`,
+      `  curl -H "x-api-key: $BANK" ${api}/api/v1/receipts/${finance.receipts.recalledApples}/verification   # not eligible: the apples were recalled`,
+      `  curl -H "x-api-key: $BANK" ${api}/api/v1/loans/${finance.loans.apples}/events   # the bank's pledge: offer, margin call, repayments, release`,
+      `  curl -H "x-api-key: $BANK" "${api}/api/v1/receivables/${receivables.outstanding}/verification?holder=${members.steelMill}"   # a bank's check of a supplier's part`,
+      `  curl -H "x-api-key: $REGULATOR" ${api}/api/v1/receivables/${receivables.supplyChain}/transfers   # auto maker's payable: passed down 2 tiers, discounted, pledged, paid, settled`,
+      `  curl -H "x-api-key: $REGULATOR" ${api}/api/v1/receivables/exposure   # the regulator's view: outstanding by debtor and by financier, overdue`,
+      `  curl -H "x-api-key: $REGULATOR" ${api}/api/v1/access-log   # who read which private data, when (also the refused attempts)`,
+      `  curl -H "x-api-key: $ORCHARD" ${api}/api/v1/receivables/exposure   # 403: the exposure view is for regulators and auditors`,
+      `  curl -X POST ${api}/api/v1/writes -H "x-api-key: $ORCHARD" -H "idempotency-key: try-1" \\`,
       `       -H 'content-type: application/json' -d '{"contract":"ProvenanceLedger","function":"anchor","args":{"root":"0x${"ab".repeat(32)}","eventCount":1,"uri":""}}'`,
+      `  Receivables: overdue ${receivables.overdue}, disputed ${receivables.disputed}; lot ${receivables.lotId}, sale ${receivables.saleId} (the demo moved the chain's clock 4 days ahead)`,
     );
   }
   lines.push("", "Press Ctrl-C to stop.", "");

@@ -58,7 +58,10 @@ import { createTransactionsService } from "./transactions/transactions.service";
 import { transactionRoutes } from "./transactions/transactions.routes";
 import { createDocumentsRepository } from "./documents/documents.repository";
 import { createDocumentsService } from "./documents/documents.service";
-import { createPartyResolver } from "./documents/document-access";
+import { createPartyResolver } from "./access/parties";
+import { createAccessControl } from "./access/access-control";
+import { createAccessLog, type AccessLog } from "./access/access-log";
+import { accessLogRoutes } from "./access/access-log.routes";
 import { documentRoutes } from "./documents/documents.routes";
 import type { DocumentOptions } from "./documents/document-settings";
 
@@ -83,19 +86,23 @@ export interface AppOptions {
   documents?: DocumentOptions;
   /** Keys of the members the server signs for (managed signing); without it POST /api/v1/writes answers 503. */
   managedKeys?: Keystore;
+  /** Where reads of private data are logged; default a log in `db` (flush it before closing the database). */
+  accessLog?: AccessLog;
 }
 
 /** Builds the HTTP API. Stateless: any number of instances can serve one database. */
-export function createApp(options: AppOptions): { app: Express; routes: RouteTable } {
+export function createApp(options: AppOptions): { app: Express; routes: RouteTable; accessLog: AccessLog } {
   const { db } = options;
   const membersRepository = createMembersRepository(db);
+  const documentsRepository = createDocumentsRepository(db);
+  const accessLog = options.accessLog ?? createAccessLog(db, options.logger);
   const batchesRepository = createBatchesRepository(db);
   const batches = createBatchesService(batchesRepository, membersRepository);
 
   const nodeClient = options.rpc ? createNodeClient(options.rpc.url, options.rpc.timeoutMs) : undefined;
-  const auth = createAuth({ db, auth: options.auth, node: nodeClient, deployment: options.deployment });
+  const auth = createAuth({ db, auth: options.auth, node: nodeClient, deployment: options.deployment, checkpointWatch: options.checkpointWatch });
 
-  const routes = new RouteTable();
+  const routes = new RouteTable(createAccessControl({ parties: createPartyResolver(db, documentsRepository), log: accessLog }));
   healthRoutes(routes, {
     db,
     rpc: options.rpc,
@@ -134,7 +141,7 @@ export function createApp(options: AppOptions): { app: Express; routes: RouteTab
   auth.addRoutes(routes);
   documentRoutes(
     routes,
-    options.documents ? createDocumentsService(createDocumentsRepository(db), options.documents.store, createPartyResolver(db)) : undefined,
+    options.documents ? createDocumentsService(documentsRepository, options.documents.store) : undefined,
     options.documents,
   );
   const managedWrites =
@@ -152,6 +159,7 @@ export function createApp(options: AppOptions): { app: Express; routes: RouteTab
       ? createEpcisCapture({ writes: managedWrites, node: nodeClient, deployment: options.deployment, repository: createCaptureRepository(db) })
       : undefined,
   );
+  accessLogRoutes(routes, accessLog, membersRepository);
 
   const openApiDocument = buildOpenApiDocument(routes.routes, { version: options.version ?? "0.1.0" });
 
@@ -173,5 +181,5 @@ export function createApp(options: AppOptions): { app: Express; routes: RouteTab
   app.use(router);
   app.use(notFoundHandler);
   app.use(errorHandler(options.logger));
-  return { app, routes };
+  return { app, routes, accessLog };
 }

@@ -15,7 +15,7 @@ async function main() {
   const config = parseConfig();
   const logger = createLogger("api", config.LOG_LEVEL);
   const database = await openConfiguredDatabase(config);
-  const { app } = createApp({
+  const { app, accessLog } = createApp({
     db: database.db,
     logger,
     checkpointWatch: await database.watchCheckpoint(),
@@ -31,7 +31,8 @@ async function main() {
   if (!config.AUTH_JWT_SECRET) logger.warn("AUTH_JWT_SECRET is not set: sign-in answers 503 and no session token is accepted");
   const server = await listen(app, config.API_HOST, config.API_PORT);
   logger.info(`API listening on http://${config.API_HOST}:${config.API_PORT}`);
-  const shutdown = () => server.close(() => void database.close().then(() => process.exit(0)));
+  // The access log's last entries are written before the database closes.
+  const shutdown = () => server.close(() => void accessLog.flush().then(() => database.close()).then(() => process.exit(0)));
   process.once("SIGINT", shutdown);
   process.once("SIGTERM", shutdown);
 }

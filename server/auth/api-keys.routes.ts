@@ -1,16 +1,14 @@
 import type { Response } from "express";
 import type { RouteTable } from "../http/route";
-import { ForbiddenError, NotFoundError, NotReadyError, UnauthorizedError } from "../errors";
+import { NotFoundError, NotReadyError } from "../errors";
 import type { AuthenticatedCaller } from "../http/authentication";
 import { apiKeyListSchema, apiKeyParams, apiKeySchema, createApiKeyBody, issuedApiKeySchema, memberKeysParams } from "./auth.schemas";
 import { AUTH_TAG } from "./auth.routes";
 import type { ApiKeyRow, ApiKeyStore } from "./api-keys";
-import type { ConsortiumAdmin } from "./consortium-admin";
 import type { MemberStandingReader } from "./member-standing";
 
 export interface ApiKeyRouteDependencies {
   apiKeys: ApiKeyStore;
-  admin: ConsortiumAdmin;
   standing: MemberStandingReader;
   /** False when sign-in is not configured: nobody can hold a token, so the routes answer 503. */
   enabled: boolean;
@@ -34,16 +32,11 @@ export function apiKeyView(row: ApiKeyRow) {
  * session token: an API key cannot mint or revoke keys, so a leaked key cannot entrench itself.
  */
 export function apiKeyRoutes(routes: RouteTable, deps: ApiKeyRouteDependencies): void {
-  async function authorize(res: Response, member: string): Promise<AuthenticatedCaller> {
+  /** The access policy admitted the caller (the member itself or the admin, by session token). */
+  async function keyManager(res: Response, member: string): Promise<AuthenticatedCaller> {
     if (!deps.enabled) throw new NotReadyError("Sign-in is not configured on this API: set AUTH_JWT_SECRET");
-    const caller = res.locals.caller;
-    if (caller.kind === "anonymous") throw new UnauthorizedError("SIGN_IN_REQUIRED", "sign in (Authorization: Bearer <token>) to manage API keys");
-    if (caller.via !== "token") throw new ForbiddenError("API keys cannot manage API keys: sign in with a session token");
-    if (caller.address !== member && !(await deps.admin.is(caller.address))) {
-      throw new ForbiddenError(`Only ${member} itself or the consortium admin may manage its API keys`, { caller: caller.address, member });
-    }
     if (!(await deps.standing(member))) throw new NotFoundError("Member", member);
-    return caller;
+    return res.locals.caller as AuthenticatedCaller;
   }
 
   const errorStatuses = [401, 403, 404, 503];
@@ -59,7 +52,7 @@ export function apiKeyRoutes(routes: RouteTable, deps: ApiKeyRouteDependencies):
     response: issuedApiKeySchema,
     errorStatuses,
     handler: async ({ params, body, res }) => {
-      const caller = await authorize(res, params.member);
+      const caller = await keyManager(res, params.member);
       const { row, key } = await deps.apiKeys.create({ memberAddress: params.member, name: body.name, scope: body.scope, createdBy: caller.address });
       return { ...apiKeyView(row), key };
     },
@@ -75,7 +68,7 @@ export function apiKeyRoutes(routes: RouteTable, deps: ApiKeyRouteDependencies):
     response: apiKeyListSchema,
     errorStatuses,
     handler: async ({ params, res }) => {
-      await authorize(res, params.member);
+      await keyManager(res, params.member);
       return { items: (await deps.apiKeys.list(params.member)).map(apiKeyView) };
     },
   });
@@ -90,7 +83,7 @@ export function apiKeyRoutes(routes: RouteTable, deps: ApiKeyRouteDependencies):
     response: apiKeySchema,
     errorStatuses,
     handler: async ({ params, res }) => {
-      const caller = await authorize(res, params.member);
+      const caller = await keyManager(res, params.member);
       const row = await deps.apiKeys.revoke(params.member, params.id, caller.address);
       if (!row) throw new NotFoundError("API key", params.id);
       return apiKeyView(row);

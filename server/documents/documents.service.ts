@@ -1,7 +1,7 @@
-import { ApiError, ForbiddenError, NotFoundError, UnauthorizedError, ValidationError } from "../errors";
+import { ApiError, NotFoundError, ValidationError } from "../errors";
 import type { AuthenticatedCaller, Caller } from "../http/authentication";
 import { checkDocumentBytes, declaredMediaType } from "./content-checks";
-import { hasOversight, mayReadDocument, type PartyResolver } from "./document-access";
+import { hasOversight } from "../access/rules";
 import { sha256Of, type DocumentStore, type Sha256 } from "./document-store";
 import type { DocumentsRepository, ReferenceRow } from "./documents.repository";
 import type { DocumentReferenceView, DocumentView, UploadedDocumentView } from "./documents.schemas";
@@ -29,20 +29,15 @@ function cleanFilename(header: string | undefined): string | null {
   return name;
 }
 
-export function createDocumentsService(repository: DocumentsRepository, store: DocumentStore, parties: PartyResolver) {
-  /** The document's metadata and whether the caller may read it; 404 when nothing is stored under the hash. */
-  async function readable(sha256: Sha256, caller: Caller) {
-    if (caller.kind === "anonymous") throw new UnauthorizedError("CREDENTIAL_REQUIRED", "sign in (a session token or an API key) to read documents");
+export function createDocumentsService(repository: DocumentsRepository, store: DocumentStore) {
+  /**
+   * The document's metadata; 404 when nothing is stored under the hash. Who may read it the access
+   * policy decided before (server/access/policy.ts: its uploaders, the parties of what references it).
+   */
+  async function stored(sha256: Sha256) {
     const document = await repository.find(sha256);
     if (!document) throw new NotFoundError("Document", sha256);
     const [uploads, references] = await Promise.all([repository.uploads(sha256), repository.references(sha256)]);
-    const uploaders = uploads.map((upload) => upload.uploader);
-    if (!mayReadDocument(caller, uploaders, await parties.referenceParties(references))) {
-      throw new ForbiddenError(
-        "Only the document's uploaders, the parties of the ledger objects that reference it, regulators and auditors may read it",
-        { sha256 },
-      );
-    }
     return { document, uploads, references };
   }
 
@@ -73,7 +68,7 @@ export function createDocumentsService(repository: DocumentsRepository, store: D
     },
 
     async metadata(sha256: Sha256, caller: Caller): Promise<DocumentView> {
-      const { document, uploads, references } = await readable(sha256, caller);
+      const { document, uploads, references } = await stored(sha256);
       const seesAll = hasOversight(caller);
       return {
         sha256: document.sha256,
@@ -94,8 +89,8 @@ export function createDocumentsService(repository: DocumentsRepository, store: D
      * store was tampered with or damaged), or bytes missing from the store, are a DOCUMENT_CORRUPTED
      * error and never reach the caller.
      */
-    async content(sha256: Sha256, caller: Caller): Promise<{ bytes: Uint8Array; contentType: string; sha256: Sha256 }> {
-      const { document } = await readable(sha256, caller);
+    async content(sha256: Sha256): Promise<{ bytes: Uint8Array; contentType: string; sha256: Sha256 }> {
+      const { document } = await stored(sha256);
       const bytes = await store.get(sha256);
       if (!bytes) throw new ApiError("DOCUMENT_CORRUPTED", `The bytes of document ${sha256} are missing from the document store`, { sha256, reason: "MISSING" });
       const actual = sha256Of(bytes);

@@ -1,7 +1,7 @@
 import express, { type Request, type RequestHandler, type Response, type Router } from "express";
 import { z } from "zod";
 import { ValidationError, type FieldProblem } from "../errors";
-import type { Caller } from "./authentication";
+import { accessRuleOf, type AccessControl } from "../access/access-control";
 
 type AnyObject = z.ZodObject<z.ZodRawShape>;
 
@@ -29,8 +29,6 @@ export interface RouteSpec<P extends AnyObject = AnyObject, Q extends AnyObject 
   response: z.ZodType;
   /** The success response is bytes in one of these media types, sent by the handler itself. */
   binaryResponse?: { mediaTypes: string[]; headers?: Record<string, string> };
-  /** Runs before the request is parsed and its body read (a raw body can be large); throws to refuse. */
-  authorize?(caller: Caller): void;
   /** Media type of the success response; JSON unless stated. */
   contentType?: string;
   /**
@@ -66,9 +64,15 @@ function pathPattern(path: string): RegExp {
   return new RegExp(`^${escaped}/?$`, "i");
 }
 
+/**
+ * The API's operations. Every operation is classified in the access policy (server/access/policy.ts):
+ * `add` refuses one that is not, and `mount` enforces the policy before any handler runs.
+ */
 export class RouteTable {
   readonly routes: RouteSpec[] = [];
   private rawBodyPatterns?: { method: string; pattern: RegExp }[];
+
+  constructor(private readonly access: AccessControl) {}
 
   /** Whether the request is for an operation with a raw body, which the JSON parser must not read. */
   takesRawBody(req: Request): boolean {
@@ -79,18 +83,31 @@ export class RouteTable {
   }
 
   add<P extends AnyObject, Q extends AnyObject, B extends z.ZodType>(spec: RouteSpec<P, Q, B>): void {
+    accessRuleOf(spec.operationId);
     this.routes.push(spec as unknown as RouteSpec);
   }
 
   mount(router: Router): void {
     for (const spec of this.routes) {
-      const before: RequestHandler[] = [];
-      if (spec.authorize) before.push((_req, res, next) => (spec.authorize!(res.locals.caller), next()));
-      if (spec.rawBody) before.push(express.raw({ type: () => true, limit: spec.rawBody.maxBytes }));
-      router[spec.method](spec.path, ...before, async (req, res) => {
+      // Who may call is decided before the body is read (a raw body can be large): first the
+      // credential, then, once the path and query are valid, the policy's rule on them.
+      const guard: RequestHandler = async (req, res, next) => {
+        const caller = res.locals.caller;
+        this.access.watch(spec, req, res);
+        this.access.admit(spec, caller);
         const problems: FieldProblem[] = [];
         const params = parsePart("params", spec.params, req.params, problems);
         const query = parsePart("query", spec.query, req.query, problems);
+        if (problems.length > 0) throw new ValidationError(problems);
+        await this.access.authorize(spec, caller, { params: params ?? {}, query: query ?? {} });
+        res.locals.input = { params, query };
+        next();
+      };
+      const handlers: RequestHandler[] = [guard];
+      if (spec.rawBody) handlers.push(express.raw({ type: () => true, limit: spec.rawBody.maxBytes }));
+      router[spec.method](spec.path, ...handlers, async (req, res) => {
+        const { params, query } = res.locals.input;
+        const problems: FieldProblem[] = [];
         const rawBody = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
         const body = parsePart("body", spec.body, spec.rawBody ? rawBody : req.body, problems);
         if (problems.length > 0) throw new ValidationError(problems);
@@ -103,5 +120,12 @@ export class RouteTable {
         }
       });
     }
+  }
+}
+
+declare module "express-serve-static-core" {
+  interface Locals {
+    /** The request's validated path and query parameters, parsed once by the access guard. */
+    input: { params: unknown; query: unknown };
   }
 }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { accessRuleOf } from "../access/access-control";
 import type { RouteSpec } from "../http/route";
 
 const errorBody = z
@@ -41,13 +42,26 @@ const SECURITY_SCHEMES = {
     description: "A member's API key (tfk_<id>.<secret>) for server-to-server callers, scoped read or read-write",
   },
 };
-/** Any operation accepts no credential, a token or a key; a credential presented must be valid. */
-/** What each RouteSpec.credential declares; `{}` is "no credential needed". */
+/**
+ * The credentials an operation accepts, from the access policy and RouteSpec.credential: `{}` (no
+ * credential) only for public operations; a credential presented must always be valid.
+ */
 const SECURITY = {
   optional: [{}, { bearerAuth: [] }, { apiKeyAuth: [] }],
   any: [{ bearerAuth: [] }, { apiKeyAuth: [] }],
   token: [{ bearerAuth: [] }],
 };
+
+function securityOf(route: RouteSpec) {
+  if (route.credential) return SECURITY[route.credential];
+  return accessRuleOf(route.operationId).tier === "public" ? SECURITY.optional : SECURITY.any;
+}
+
+/** The policy's rule in words, appended to the description (and machine-readable as x-access). */
+function accessOf(route: RouteSpec) {
+  const { tier, who, writes } = accessRuleOf(route.operationId);
+  return { tier, who, ...(writes ? { writes: true } : {}) };
+}
 
 /**
  * JSON Schema (2020-12, as OpenAPI 3.1 uses) of a zod schema: a $ref when the schema is a registered
@@ -117,9 +131,10 @@ export function buildOpenApiDocument(routes: RouteSpec[], info: { version: strin
       operationId: route.operationId,
       tags: [route.tag],
       summary: route.summary,
-      ...(route.description ? { description: route.description } : {}),
+      description: [route.description, `**Access** (${accessOf(route).tier}): ${accessOf(route).who}.`].filter(Boolean).join("\n\n"),
+      "x-access": accessOf(route),
       parameters: [...parameters("path", route.params), ...parameters("query", route.query)],
-      security: SECURITY[route.credential ?? "optional"],
+      security: securityOf(route),
       ...(route.body
         ? { requestBody: { required: true, content: requestContent(route.body, route.rawBody?.mediaTypes) } }
         : {}),

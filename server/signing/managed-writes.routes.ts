@@ -1,7 +1,4 @@
 import { z } from "zod";
-import { ROLES } from "../../shared/roles";
-import { ForbiddenError, UnauthorizedError } from "../errors";
-import type { Caller } from "../http/authentication";
 import type { RouteTable } from "../http/route";
 import { prepareBody, relayQuery, transactionOutcomeSchema } from "../transactions/transactions.schemas";
 import type { Keystore } from "./keystore";
@@ -11,18 +8,6 @@ const TAG = "Managed signing";
 
 const managedKeySchema = z.object({ address: z.string().describe("The address whose key the server keeps") }).meta({ id: "ManagedKey" });
 const managedKeysSchema = z.object({ items: z.array(managedKeySchema) }).meta({ id: "ManagedKeyList" });
-
-function requireAdmin(caller: Caller): void {
-  if (caller.kind === "anonymous") throw new UnauthorizedError("NO_CREDENTIAL", "sign in as the consortium admin");
-  if (caller.kind !== "admin") throw new ForbiddenError("only the consortium admin (the MemberRegistry owner) manages keys");
-}
-
-function requireAdminOrOversight(caller: Caller): void {
-  if (caller.kind === "anonymous") throw new UnauthorizedError("NO_CREDENTIAL", "sign in as the consortium admin, a regulator or an auditor");
-  if (caller.kind !== "admin" && (caller.roleBits & (ROLES.REGULATOR | ROLES.AUDITOR)) === 0) {
-    throw new ForbiddenError("only the consortium admin, regulators and auditors see which members the server signs for");
-  }
-}
 
 export function managedWriteRoutes(routes: RouteTable, writes: ManagedWrites | undefined, keystore: Keystore | undefined): void {
   routes.add({
@@ -67,7 +52,6 @@ export function managedWriteRoutes(routes: RouteTable, writes: ManagedWrites | u
     response: managedKeySchema,
     errorStatuses: [401, 403, 503],
     handler: async ({ res }) => {
-      requireAdmin(res.locals.caller);
       requireManagedWrites(writes);
       res.status(201);
       return { address: await keystore!.add() };
@@ -83,7 +67,6 @@ export function managedWriteRoutes(routes: RouteTable, writes: ManagedWrites | u
     response: managedKeysSchema,
     errorStatuses: [401, 403, 503],
     handler: async ({ res }) => {
-      requireAdminOrOversight(res.locals.caller);
       requireManagedWrites(writes);
       return { items: keystore!.addresses().map((address) => ({ address })) };
     },

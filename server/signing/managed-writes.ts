@@ -20,14 +20,14 @@ const isDeterministic = (error: unknown): error is ApiError =>
 const errorBody = (error: ApiError) => ({ error: { code: error.code, message: error.message, details: error.details ?? null } });
 
 /**
- * Writes the server signs for the caller (managed signing): only a signed-in member whose key the
- * server keeps, with a read-write credential; every write carries an idempotency key, so a retried
- * request answers what the first one answered and never sends a second transaction.
+ * Writes the server signs for the caller (managed signing): only for a member whose key the server
+ * keeps (the access policy admitted the caller: signed in, with a read-write credential); every write
+ * carries an idempotency key, so a retried request answers what the first one answered and never
+ * sends a second transaction.
  */
 export function createManagedWrites(deps: { signer: ManagedSigner; keystore: Keystore; idempotency: IdempotencyStore }) {
   function writer(caller: Caller): string {
     if (caller.kind === "anonymous") throw new UnauthorizedError("NO_CREDENTIAL", "sign in (Bearer token) or present a read-write API key");
-    if (caller.scope !== "read-write") throw new ForbiddenError(`API key ${caller.apiKeyId} is read-only: writes need a read-write credential`);
     if (!deps.keystore.has(caller.address)) {
       throw new ForbiddenError(`the server keeps no key for ${caller.address}: sign transactions yourself (POST /api/v1/transactions/prepare)`, {
         reason: "NOT_MANAGED",

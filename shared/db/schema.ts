@@ -572,3 +572,29 @@ export const documentUploads = pgTable(
   },
   (t) => [primaryKey({ columns: [t.sha256, t.uploader] }), index("document_uploads_uploader_idx").on(t.uploader, t.uploadedAt)],
 );
+
+/**
+ * Every read of private data (party and oversight operations), allowed or refused: who, by which
+ * credential, which operation on which resource, the answer's status and when. Regulators and
+ * auditors query it (GET /api/v1/access-log); nothing deletes from it.
+ */
+export const accessLog = pgTable(
+  "access_log",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    at: timestamp("at", { withTimezone: true }).notNull(),
+    /** The caller's address; null for a request without a credential. */
+    caller: text("caller"),
+    via: text("via", { enum: ["token", "api-key"] }),
+    apiKeyId: text("api_key_id"),
+    operation: text("operation").notNull(),
+    /** The request's path and query, as sent (at most 2,000 characters). */
+    resource: text("resource").notNull(),
+    status: integer("status").notNull(),
+  },
+  (t) => [
+    index("access_log_at_idx").on(t.at),
+    index("access_log_caller_idx").on(t.caller, t.id),
+    index("access_log_operation_idx").on(t.operation, t.id),
+  ],
+);

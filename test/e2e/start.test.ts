@@ -53,7 +53,12 @@ async function stop(running: Running): Promise<number | null> {
   return exited;
 }
 
-const json = async (url: string) => (await fetch(url)).json() as Promise<any>;
+/** GET as JSON; with a data folder, as the regulator of the demo it holds (demo-credentials.json). */
+const json = async (url: string, dataDir?: string) => {
+  const headers: Record<string, string> = dataDir ? { "x-api-key": demoCredentials(dataDir).members.regulator.apiKey } : {};
+  return (await fetch(url, { headers })).json() as Promise<any>;
+};
+const demoCredentials = (dataDir: string) => JSON.parse(fs.readFileSync(path.join(dataDir, "demo-credentials.json"), "utf8"));
 
 describe("npm start", () => {
   const dirs: string[] = [];
@@ -70,16 +75,17 @@ describe("npm start", () => {
     expect(running.output()).toContain("starts from genesis");
     const ready = await json(`${running.api}/readyz`);
     expect(ready).toMatchObject({ status: "ready", lagBlocks: 0 });
-    const batches = await json(`${running.api}/api/v1/batches?limit=200`);
+    expect((await fetch(`${running.api}/api/v1/batches?limit=200`)).status).toBe(401);
+    const batches = await json(`${running.api}/api/v1/batches?limit=200`, dataDir);
     const juice = batches.items.find((b: any) => b.product.hsCode === "200979" && b.custodian.name?.includes("Port"));
-    const trace = await json(`${running.api}/api/v1/batches/${juice.id}/trace?direction=backward`);
+    const trace = await json(`${running.api}/api/v1/batches/${juice.id}/trace?direction=backward`, dataDir);
     expect(trace.nodes.some((n: any) => n.batch.originRegion === 370686)).toBe(true);
 
     // The demo's credentials work as the banner says: an API key per member, and writes the server signs.
     const credentialsFile = path.join(dataDir, "demo-credentials.json");
     expect(running.output()).toContain(credentialsFile);
     if (process.platform !== "win32") expect(fs.statSync(credentialsFile).mode & 0o777).toBe(0o600);
-    const { members } = JSON.parse(fs.readFileSync(credentialsFile, "utf8"));
+    const { members } = demoCredentials(dataDir);
     const me = await (await fetch(`${running.api}/api/v1/auth/me`, { headers: { "x-api-key": members.bank.apiKey } })).json();
     expect(me).toMatchObject({ kind: "member", address: members.bank.address, via: "api-key" });
     const root = "0x" + "ab".repeat(32);
@@ -90,13 +96,18 @@ describe("npm start", () => {
     });
     expect(written.status).toBe(200);
     expect(await written.json()).toMatchObject({ status: "success", from: members.orchard.address });
+    // The access policy and its log: the orchard may not see the exposure view, and the regulator sees it tried.
+    const refused = await fetch(`${running.api}/api/v1/receivables/exposure`, { headers: { "x-api-key": members.orchard.apiKey } });
+    expect(refused.status).toBe(403);
+    const log = await json(`${running.api}/api/v1/access-log?operation=getReceivablesExposure`, dataDir);
+    expect(log.items[0]).toMatchObject({ caller: { address: members.orchard.address }, via: "api-key", status: 403 });
     expect(await stop(running)).toBe(0);
     expect(fs.existsSync(path.join(dataDir, "deployments.json"))).toBe(true);
 
     // Hardhat keeps no chain state: the second start rebuilds instead of trusting the old database.
     const again = await start(dataDir);
     expect(again.output()).toContain("starts from genesis");
-    const count = (await json(`${again.api}/api/v1/batches?limit=200`)).items.length;
+    const count = (await json(`${again.api}/api/v1/batches?limit=200`, dataDir)).items.length;
     expect(count).toBe(batches.items.length);
     expect(await stop(again)).toBe(0);
   }, 300_000); // two starts, each deploying and loading the whole demo story
@@ -104,21 +115,21 @@ describe("npm start", () => {
   it("with --chain anvil resumes chain and read model after a restart", async () => {
     const dataDir = tempDir();
     const first = await start(dataDir, ["--chain", "anvil"]);
-    const before = await json(`${first.api}/api/v1/batches?limit=200`);
+    const before = await json(`${first.api}/api/v1/batches?limit=200`, dataDir);
     const readyBefore = await json(`${first.api}/readyz`);
     expect(await stop(first)).toBe(0);
 
     const second = await start(dataDir, ["--chain", "anvil"]);
     expect(second.output()).toContain("Resuming the embedded anvil chain");
     expect(second.output()).not.toContain("Loading the demo story");
-    const after = await json(`${second.api}/api/v1/batches?limit=200`);
+    const after = await json(`${second.api}/api/v1/batches?limit=200`, dataDir);
     expect(after.items).toEqual(before.items);
     expect((await json(`${second.api}/readyz`)).indexedBlock).toBe(readyBefore.indexedBlock);
     expect(await stop(second)).toBe(0);
 
     const fresh = await start(dataDir, ["--chain", "anvil", "--fresh"]);
     expect(fresh.output()).toContain("Starting a new embedded anvil chain");
-    expect((await json(`${fresh.api}/api/v1/batches?limit=200`)).items).toHaveLength(before.items.length);
+    expect((await json(`${fresh.api}/api/v1/batches?limit=200`, dataDir)).items).toHaveLength(before.items.length);
     expect(await stop(fresh)).toBe(0);
   });
 

@@ -233,8 +233,9 @@ describe(`documents: upload, content-addressed store, anchored status, integrity
       expectError(await metadata(answer.body.sha256, as("juicePlant")), 403, "FORBIDDEN");
     });
 
-    it("answers 404 for a hash with no stored document, 400 for a malformed one", async () => {
-      expectError(await metadata("0x" + "ab".repeat(32), as("steelMill")), 404, "NOT_FOUND");
+    it("answers a regulator 404 for a hash with no stored document, a member 403 (no existence oracle), 400 for a malformed one", async () => {
+      expectError(await metadata("0x" + "ab".repeat(32), as("regulator")), 404, "NOT_FOUND");
+      expectError(await metadata("0x" + "ab".repeat(32), as("steelMill")), 403, "FORBIDDEN");
       const malformed = await metadata("0x1234", as("orchard"));
       expectError(malformed, 400, "VALIDATION_FAILED");
       expect(malformed.body.error.details[0].field).toBe("params.sha256");

@@ -26,15 +26,20 @@ describe(`writes through the API: prepare, sign, relay (${databaseKind})`, () =>
   const wallets = new Map<DemoMemberKey, Wallet | HDNodeWallet>();
 
   const request = (path: string, init?: RequestInit): Promise<Answer> => send(baseUrl + path, init);
-  const post = (path: string, body: unknown) =>
-    request(path, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
-  const get = (path: string) => request(path);
+  /** As the regulator unless a member's credential is given: a signed transaction is relayed whoever sends it. */
+  const post = async (path: string, body: unknown, credential?: Record<string, string>) =>
+    request(path, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...(credential ?? (await system.as("regulator"))) },
+      body: JSON.stringify(body),
+    });
+  const get = async (path: string) => request(path, { headers: await system.as("regulator") });
 
   const wallet = (key: DemoMemberKey) => wallets.get(key)!;
   const pendingNonce = (key: DemoMemberKey) => system.chain.provider.getTransactionCount(members[key], "pending");
 
-  const prepare = (key: DemoMemberKey, contract: string, fn: string, args: Record<string, unknown>) =>
-    post("/api/v1/transactions/prepare", { contract, function: fn, args, from: members[key] });
+  const prepare = async (key: DemoMemberKey, contract: string, fn: string, args: Record<string, unknown>) =>
+    post("/api/v1/transactions/prepare", { contract, function: fn, args, from: members[key] }, await system.as(key));
 
   /** Signs what prepare answered, as a member's wallet or core system would: nothing but the prepared fields. */
   const sign = (key: DemoMemberKey, prepared: any) =>
@@ -412,15 +417,16 @@ describe(`writes through the API: prepare, sign, relay (${databaseKind})`, () =>
     const bare = await listen(app, "127.0.0.1", 0);
     try {
       const url = `http://127.0.0.1:${(bare.address() as { port: number }).port}`;
+      const credential = await system.as("autoMaker");
       const res = await fetch(`${url}/api/v1/transactions/prepare`, {
         method: "POST",
-        headers: { "content-type": "application/json" },
+        headers: { "content-type": "application/json", ...credential },
         body: JSON.stringify({ contract: "Receivables", function: "confirm", args: { receivableId: 1 }, from: members.autoMaker }),
       });
       expect(res.status).toBe(503);
       const body = (await res.json()) as { error: unknown };
       expect(body.error).toMatchObject({ code: "NOT_READY", message: "writes need RPC_URL and the deployment" });
-      expect((await fetch(`${url}/api/v1/transactions/0x${"ab".repeat(32)}`)).status).toBe(503);
+      expect((await fetch(`${url}/api/v1/transactions/0x${"ab".repeat(32)}`, { headers: credential })).status).toBe(503);
     } finally {
       await new Promise((resolve) => bare.close(resolve));
     }

@@ -428,7 +428,8 @@ describe(`member sign-in (EIP-4361), session tokens and API keys (${databaseKind
     expect(doc.components.securitySchemes.bearerAuth).toMatchObject({ type: "http", scheme: "bearer", bearerFormat: "JWT" });
     expect(doc.components.securitySchemes.apiKeyAuth).toMatchObject({ type: "apiKey", in: "header", name: "X-API-Key" });
     expect(doc.paths["/api/v1/members/{member}/api-keys"].post.security).toEqual([{ bearerAuth: [] }]);
-    expect(doc.paths["/api/v1/batches"].get.security).toEqual([{}, { bearerAuth: [] }, { apiKeyAuth: [] }]);
+    expect(doc.paths["/api/v1/batches"].get.security).toEqual([{ bearerAuth: [] }, { apiKeyAuth: [] }]);
+    expect(doc.paths["/api/v1/public/batches/{id}"].get.security).toEqual([{}, { bearerAuth: [] }, { apiKeyAuth: [] }]);
 
     const ajv = new Ajv2020({ strict: true, allowUnionTypes: true, allErrors: true });
     addFormats(ajv);

@@ -285,8 +285,10 @@ describe(`OpenAPI document and docs page (${databaseKind})`, () => {
       let called = 0;
       for (const { path, method, operation } of operations()) {
         if (method !== "get") continue;
-        // Anonymous calls only: operations that need a credential are tested with one in their own files.
-        if (!operation.security.some((requirement) => Object.keys(requirement).length === 0)) continue;
+        // As the regulator, who reads everything: operations that need a session token, or a keystore
+        // this app has not, are tested in their own files.
+        if (!operation.security.some((requirement) => "apiKeyAuth" in requirement || Object.keys(requirement).length === 0)) continue;
+        if (operation.operationId === "listManagedKeys") continue;
         const names = [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]);
         if (names.some((name) => exampleFor(path, name) === undefined)) continue;
         const url = path.replace(/\{(\w+)\}/g, (_, name: string) => exampleFor(path, name));

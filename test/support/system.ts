@@ -1,23 +1,33 @@
+import { randomBytes } from "node:crypto";
 import type { Server } from "node:http";
 import { RpcClient } from "../../shared/chain/rpc";
 import { createLogger } from "../../shared/logger";
 import { createIndexer } from "../../indexer/sync";
 import { createApp, type AppOptions } from "../../server/app";
 import { listen } from "../../server/index";
-import { loadDemoScenario, DEMO_MEMBERS, type DemoResult } from "../../scripts/demo/scenario";
+import { loadDemoScenario, DEMO_MEMBERS, type DemoMemberKey, type DemoResult } from "../../scripts/demo/scenario";
 import { startTestChain, type TestChain } from "./chain";
 import { openTestDatabase } from "./database";
-import { request as send } from "./sign-in";
+import { apiKeyOf, demoWallet, request as send, tokenOf, type SignInTarget } from "./sign-in";
+
+/** Request headers carrying a credential; `{}` is a request without one. */
+export type Credential = Record<string, string>;
 
 export interface TestSystem {
   chain: TestChain;
   database: Awaited<ReturnType<typeof openTestDatabase>>;
   demo: DemoResult;
   baseUrl: string;
+  /** Where and how to sign in to the system's API (tokenOf, apiKeyOf). */
+  signInTarget: SignInTarget;
   /** Indexes everything mined so far. */
   sync(): Promise<void>;
-  get(path: string): Promise<{ status: number; body: any; headers: Headers }>;
-  post(path: string, body: unknown): Promise<{ status: number; body: any; headers: Headers }>;
+  /** A read-write API key of a demo member (issued once, by the member signed in): `{ "x-api-key": ... }`. */
+  as(member: DemoMemberKey): Promise<Credential>;
+  /** GET, by default as the regulator (who reads everything); `{}` sends no credential. */
+  get(path: string, credential?: Credential): Promise<{ status: number; body: any; headers: Headers }>;
+  /** POST of a JSON body, by default as the regulator; `{}` sends no credential. */
+  post(path: string, body: unknown, credential?: Credential): Promise<{ status: number; body: any; headers: Headers }>;
   stop(): Promise<void>;
 }
 
@@ -33,21 +43,39 @@ export async function startTestSystem(): Promise<TestSystem> {
     confirmations: 0, reorgWindow: 64, maxBlockRange: 5000, pollIntervalMs: 50,
   });
   await indexer.syncToHead();
-  const { app } = createApp({ db: database.db, logger, rpc });
+  // Tests sign many members in: the per-IP sign-in limit is not what they test (auth.test.ts does).
+  const auth = { jwtSecret: new Uint8Array(randomBytes(32)), rateLimit: { max: 100_000, windowMs: 60_000 } };
+  const { app, accessLog } = createApp({ db: database.db, logger, rpc, deployment: chain.deployment, auth });
   const server: Server = await listen(app, "127.0.0.1", 0);
   const address = server.address() as { port: number };
   const baseUrl = `http://127.0.0.1:${address.port}`;
   const request = (path: string, init?: RequestInit) => send(baseUrl + path, init);
+  const signInTarget: SignInTarget = { baseUrl, domain: "localhost", chainId: chain.deployment.chainId };
+  const keys = new Map<DemoMemberKey, Promise<Credential>>();
+  const as = (member: DemoMemberKey) => {
+    if (!keys.has(member)) {
+      const wallet = demoWallet(member);
+      keys.set(member, tokenOf(signInTarget, wallet).then(async (token) => ({ "x-api-key": await apiKeyOf(signInTarget, token, wallet.address, "read-write") })));
+    }
+    return keys.get(member)!;
+  };
   return {
     chain,
     database,
     demo,
     baseUrl,
+    signInTarget,
     sync: async () => void (await indexer.syncToHead()),
-    get: (path) => request(path),
-    post: (path, body) =>
-      request(path, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) }),
+    as,
+    get: async (path, credential) => request(path, { headers: credential ?? (await as("regulator")) }),
+    post: async (path, body, credential) =>
+      request(path, {
+        method: "POST",
+        headers: { "content-type": "application/json", ...(credential ?? (await as("regulator"))) },
+        body: JSON.stringify(body),
+      }),
     async stop() {
+      await accessLog.flush();
       await new Promise((resolve) => server.close(resolve));
       await chain.stop();
       await database.close();
