@@ -26,6 +26,7 @@ async function serve(spec: ServeSpec): Promise<void> {
     db: database.db,
     logger: createLogger("api", "warn"),
     checkpointWatch: await database.watchCheckpoint(),
+    credentialWatch: await database.watchCredentials(),
   });
   const server = await listen(app, "127.0.0.1", 0);
   console.log(`LISTENING ${(server.address() as { port: number }).port}`);

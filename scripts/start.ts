@@ -158,10 +158,13 @@ async function main() {
     const managedKeysPassphrase = config.MANAGED_KEYS_PASSPHRASE ?? loadOrCreateSecret(config.secretsFile, "managedKeysPassphrase").value;
     const checkpointWatch = await database.watchCheckpoint();
     stops.push(() => checkpointWatch.close());
+    const credentialWatch = await database.watchCredentials();
+    stops.push(() => credentialWatch.close());
     const { app, accessLog } = createApp({
       db: database.db,
       logger: createLogger("api", config.LOG_LEVEL),
       checkpointWatch,
+      credentialWatch,
       rpc,
       deployment: chain.deployment,
       confirmations: config.CONFIRMATIONS,

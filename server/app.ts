@@ -70,6 +70,8 @@ export interface AppOptions {
   logger: Logger;
   /** The indexer's checkpoint announcements; without it, caches read the checkpoint per request. */
   checkpointWatch?: CheckpointWatch;
+  /** API key revocations announced by any instance; without it, every request reads its key's row. */
+  credentialWatch?: CheckpointWatch;
   /** Used by /readyz to measure the indexer's lag; without it the last head the indexer saw is used. */
   rpc?: RpcClient;
   /** With `rpc`, enables the write routes (prepare and relay); without either they answer 503. */
@@ -100,7 +102,14 @@ export function createApp(options: AppOptions): { app: Express; routes: RouteTab
   const batches = createBatchesService(batchesRepository, membersRepository);
 
   const nodeClient = options.rpc ? createNodeClient(options.rpc.url, options.rpc.timeoutMs) : undefined;
-  const auth = createAuth({ db, auth: options.auth, node: nodeClient, deployment: options.deployment, checkpointWatch: options.checkpointWatch });
+  const auth = createAuth({
+    db,
+    auth: options.auth,
+    node: nodeClient,
+    deployment: options.deployment,
+    checkpointWatch: options.checkpointWatch,
+    credentialWatch: options.credentialWatch,
+  });
 
   const routes = new RouteTable(createAccessControl({ parties: createPartyResolver(db, documentsRepository), log: accessLog }));
   healthRoutes(routes, {

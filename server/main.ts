@@ -19,6 +19,7 @@ async function main() {
     db: database.db,
     logger,
     checkpointWatch: await database.watchCheckpoint(),
+    credentialWatch: await database.watchCredentials(),
     rpc: config.RPC_URL ? new RpcClient(config.RPC_URL, config.RPC_TIMEOUT_MS) : undefined,
     // The write routes need the deployment's addresses; without the file they answer 503.
     deployment: fs.existsSync(config.deploymentsFile) ? readDeployment(config.deploymentsFile) : undefined,

@@ -2,6 +2,7 @@ import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import { and, desc, eq, isNull, lt, or } from "drizzle-orm";
 import type { Database } from "../../shared/db/client";
 import { apiKeys } from "../../shared/db/schema";
+import { announceCredentialChange, type CheckpointWatch } from "../../shared/db/checkpoint-watch";
 
 export type ApiKeyScope = "read" | "read-write";
 export type ApiKeyRow = typeof apiKeys.$inferSelect;
@@ -23,8 +24,18 @@ export function parseApiKey(key: string): { id: string; secret: string } | undef
   return match ? { id: match[1], secret: match[2] } : undefined;
 }
 
-export function createApiKeyStore(db: Database) {
+/** Verified keys an instance keeps (a few hundred bytes each). */
+export const VERIFIED_KEY_CACHE_ENTRIES = 10_000;
+
+/**
+ * `credentials`: the watch of revocations (DatabaseHandle.watchCredentials). While it is live, a key
+ * verified once is not looked up again until a revocation is announced, on any instance; without it
+ * (or while it reconnects) every request reads the key's row.
+ */
+export function createApiKeyStore(db: Database, credentials?: CheckpointWatch) {
   const lastTouched = new Map<string, number>();
+  /** SHA-256 of a presented key -> the row it verified to, under the watch's count at the time. */
+  const verified = new Map<string, { announcements: number; row: ApiKeyRow }>();
   return {
     async create(input: { memberAddress: string; name: string; scope: ApiKeyScope; createdBy: string }) {
       const id = randomBytes(6).toString("hex");
@@ -51,7 +62,12 @@ export function createApiKeyStore(db: Database) {
     /** Revokes the member's key `id` (idempotent: an already revoked key keeps its first revocation). */
     async revoke(memberAddress: string, id: string, by: string): Promise<ApiKeyRow | undefined> {
       const owned = and(eq(apiKeys.id, id), eq(apiKeys.memberAddress, memberAddress.toLowerCase()));
-      await db.update(apiKeys).set({ revokedAt: new Date(), revokedBy: by.toLowerCase() }).where(and(owned, isNull(apiKeys.revokedAt)));
+      await db.transaction(async (tx) => {
+        await tx.update(apiKeys).set({ revokedAt: new Date(), revokedBy: by.toLowerCase() }).where(and(owned, isNull(apiKeys.revokedAt)));
+        // Every instance drops the keys it verified when this commits; this one at once.
+        await announceCredentialChange(tx);
+      });
+      verified.clear();
       const [row] = await db.select().from(apiKeys).where(owned);
       return row;
     },
@@ -60,10 +76,21 @@ export function createApiKeyStore(db: Database) {
     async find(key: string): Promise<ApiKeyRow | "malformed" | undefined> {
       const parsed = parseApiKey(key);
       if (!parsed) return "malformed";
+      const cacheKey = sha256(key);
+      const announcements = credentials?.live ? credentials.moves : undefined;
+      const hit = verified.get(cacheKey);
+      if (hit && hit.announcements === announcements) return hit.row;
       const [row] = await db.select().from(apiKeys).where(eq(apiKeys.id, parsed.id));
       if (!row) return undefined;
       const matches = timingSafeEqual(Buffer.from(row.secretHash, "hex"), Buffer.from(sha256(parsed.secret), "hex"));
-      return matches ? row : undefined;
+      if (!matches) return undefined;
+      // Kept under the count read before the lookup: a revocation announced meanwhile makes it a miss.
+      if (announcements !== undefined) {
+        verified.delete(cacheKey);
+        verified.set(cacheKey, { announcements, row });
+        if (verified.size > VERIFIED_KEY_CACHE_ENTRIES) verified.delete(verified.keys().next().value as string);
+      }
+      return row;
     },
 
     /** Records a use of the key, at most once a minute: a conditional UPDATE, skipped when this instance wrote lately. */

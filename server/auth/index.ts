@@ -36,13 +36,14 @@ export function createAuth(input: {
   node?: NodeClient;
   deployment?: Deployment;
   checkpointWatch?: CheckpointWatch;
+  credentialWatch?: CheckpointWatch;
 }): AuthWiring {
   const settings = resolveAuthSettings(input.auth);
   const { db } = input;
   const tokens = settings.jwtSecret
     ? createTokenService({ secret: settings.jwtSecret, issuer: settings.issuer, audience: settings.audience, ttlSeconds: settings.tokenTtlSeconds })
     : undefined;
-  const apiKeys = createApiKeyStore(db);
+  const apiKeys = createApiKeyStore(db, input.credentialWatch);
   const standing = createMemberStandingReader(db, createIndexedCache(db, STANDING_CACHE_ENTRIES, input.checkpointWatch));
   const admin = createConsortiumAdmin(input.node, input.deployment?.contracts.MemberRegistry);
   const nonces = createNonceStore(db, settings.nonceTtlSeconds);

@@ -20,7 +20,26 @@ export async function announceCheckpointMove(executor: Executor): Promise<void> 
   await executor.execute(sql`SELECT pg_notify(${CHANNEL_PREFIX} || current_schema(), '')`);
 }
 
-/** A subscription to checkpoint moves. While `live` is false, moves may be missed. */
+/**
+ * The same mechanism for credentials: whoever revokes an API key announces it on a channel of its
+ * own, in the revoking transaction, so that every API instance drops the keys it had verified
+ * (server/auth/api-keys.ts caches them only while its watch is live).
+ */
+const CREDENTIALS_PREFIX = "tracefin_credentials_";
+
+export function credentialsChannel(schemaName = "public"): string {
+  return CREDENTIALS_PREFIX + schemaName;
+}
+
+/** Called inside the transaction that revokes a credential. */
+export async function announceCredentialChange(executor: Executor): Promise<void> {
+  await executor.execute(sql`SELECT pg_notify(${CREDENTIALS_PREFIX} || current_schema(), '')`);
+}
+
+/**
+ * A subscription to a channel's announcements (checkpoint moves, credential changes). While `live`
+ * is false, announcements may be missed.
+ */
 export interface CheckpointWatch {
   readonly live: boolean;
   /** The number of moves announced since the watch went live; a new count means a new state. */

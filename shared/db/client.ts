@@ -8,7 +8,7 @@ import { migrate as migratePg } from "drizzle-orm/node-postgres/migrator";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { Client, Pool } from "pg";
 import * as schema from "./schema";
-import { checkpointChannel, type CheckpointWatch } from "./checkpoint-watch";
+import { checkpointChannel, credentialsChannel, type CheckpointWatch } from "./checkpoint-watch";
 
 export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
 export type Transaction = Parameters<Parameters<Database["transaction"]>[0]>[0];
@@ -19,6 +19,8 @@ export interface DatabaseHandle {
   kind: "pglite" | "postgres";
   /** Subscribes to the indexer's checkpoint moves (see checkpoint-watch.ts). */
   watchCheckpoint(): Promise<CheckpointWatch>;
+  /** Subscribes to credential changes (API key revocations; see checkpoint-watch.ts). */
+  watchCredentials(): Promise<CheckpointWatch>;
   close(): Promise<void>;
 }
 
@@ -50,6 +52,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
       db: db as unknown as Database,
       kind: "postgres",
       watchCheckpoint: () => watchPostgres(options.url!, checkpointChannel(options.schemaName)),
+      watchCredentials: () => watchPostgres(options.url!, credentialsChannel(options.schemaName)),
       close: () => pool.end(),
     };
   }
@@ -61,6 +64,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
     db: db as unknown as Database,
     kind: "pglite",
     watchCheckpoint: () => watchPglite(client, checkpointChannel()),
+    watchCredentials: () => watchPglite(client, credentialsChannel()),
     close: () => client.close(),
   };
 }

@@ -8,7 +8,7 @@ import { sql } from "drizzle-orm";
 import { SignJWT } from "jose";
 import { RpcClient } from "../../shared/chain/rpc";
 import { createLogger } from "../../shared/logger";
-import { createApp } from "../../server/app";
+import { createApp, type AppOptions } from "../../server/app";
 import { listen } from "../../server/index";
 import type { AuthOptions } from "../../server/auth/settings";
 import { formatSiweMessage, parseSiweMessage, type SiweMessage } from "../../server/auth/siwe-message";
@@ -37,8 +37,9 @@ describe(`member sign-in (EIP-4361), session tokens and API keys (${databaseKind
   const outsider = walletAt(40);
 
   /** An app over the test system's database with the given auth settings; answers its base URL. */
-  async function startApp(auth: Partial<AuthOptions> = {}): Promise<string> {
+  async function startApp(auth: Partial<AuthOptions> = {}, options: Partial<AppOptions> = {}): Promise<string> {
     const { app } = createApp({
+      ...options,
       db: system.database.db,
       logger: createLogger("test", "silent"),
       rpc: new RpcClient(system.chain.node.url),
@@ -363,6 +364,33 @@ describe(`member sign-in (EIP-4361), session tokens and API keys (${databaseKind
       expect(revoked.body.revokedAt).not.toBeNull();
       expectRefused(await get("/api/v1/auth/me", { "x-api-key": key }), "API_KEY_REVOKED", "header.x-api-key");
       expectRefused(await get(`/api/v1/members/${member}`, { "x-api-key": key }), "API_KEY_REVOKED");
+    });
+
+    it("a key revoked through one instance is refused at once by another that had verified and kept it", async () => {
+      const watches = [await system.database.watchCredentials(), await system.database.watchCredentials()];
+      try {
+        const [first, second] = [
+          await startApp({}, { credentialWatch: watches[0] }),
+          await startApp({}, { credentialWatch: watches[1] }),
+        ];
+        const member = address("carrier");
+        const token = await tokenOf(wallet("carrier"));
+        const issued = await post(`/api/v1/members/${member}/api-keys`, { name: "fleet system", scope: "read" }, bearer(token), first);
+        const key = { "x-api-key": issued.body.key };
+        // Both instances verify the key once and keep it: the row can change under them without their noticing...
+        for (const base of [first, second]) expect((await get("/api/v1/auth/me", key, base)).status).toBe(200);
+        await system.database.db.execute(sql`UPDATE api_keys SET scope = 'read-write' WHERE id = ${issued.body.id}`);
+        expect((await get("/api/v1/auth/me", key, second)).body.scope).toBe("read");
+        // ...but a revocation is announced: the other instance refuses the key as soon as the announcement arrives.
+        expect((await post(`/api/v1/members/${member}/api-keys/${issued.body.id}/revoke`, {}, bearer(token), first)).status).toBe(200);
+        expectRefused(await get("/api/v1/auth/me", key, first), "API_KEY_REVOKED", "header.x-api-key");
+        const deadline = Date.now() + 2_000;
+        let answer = await get("/api/v1/auth/me", key, second);
+        while (answer.status === 200 && Date.now() < deadline) answer = await get("/api/v1/auth/me", key, second);
+        expectRefused(answer, "API_KEY_REVOKED", "header.x-api-key");
+      } finally {
+        await Promise.all(watches.map((watch) => watch.close()));
+      }
     });
 
     it("lets neither another member nor an anonymous caller issue, list or revoke a member's keys; the admin can", async () => {

@@ -45,7 +45,9 @@ export async function startTestSystem(): Promise<TestSystem> {
   await indexer.syncToHead();
   // Tests sign many members in: the per-IP sign-in limit is not what they test (auth.test.ts does).
   const auth = { jwtSecret: new Uint8Array(randomBytes(32)), rateLimit: { max: 100_000, windowMs: 60_000 } };
-  const { app, accessLog } = createApp({ db: database.db, logger, rpc, deployment: chain.deployment, auth });
+  // Verified API keys are kept between requests, as in a deployment (revocations are announced).
+  const credentialWatch = await database.watchCredentials();
+  const { app, accessLog } = createApp({ db: database.db, logger, rpc, deployment: chain.deployment, auth, credentialWatch });
   const server: Server = await listen(app, "127.0.0.1", 0);
   const address = server.address() as { port: number };
   const baseUrl = `http://127.0.0.1:${address.port}`;
@@ -77,6 +79,7 @@ export async function startTestSystem(): Promise<TestSystem> {
     async stop() {
       await accessLog.flush();
       await new Promise((resolve) => server.close(resolve));
+      await credentialWatch.close();
       await chain.stop();
       await database.close();
     },
