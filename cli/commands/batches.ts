@@ -24,7 +24,7 @@ import {
 } from "../parse";
 
 /** IProvenanceLedger.BatchStatus, as the indexer and the API name them. */
-export const BATCH_STATUS = ["none", "active", "in_transit", "on_hold", "recalled", "consumed"] as const;
+export const BATCH_STATUS = ["none", "active", "in_transit", "on_hold", "recalled", "consumed", "retired"] as const;
 
 const unitOf = async (chain: ChainContext, batchId: bigint) => formatUnit((await chain.contracts.ledger.batchOf(batchId)).unit);
 

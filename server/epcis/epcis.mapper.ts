@@ -20,6 +20,7 @@ import type { TraceEventRow } from "../batches/batches.repository";
  * | held                      | ObjectEvent               | OBSERVE | holding          | non_sellable_other          | set non_sellable_other                 |
  * | hold_released             | ObjectEvent               | OBSERVE | holding          | available                   | unset non_sellable_other               |
  * | recalled                  | ObjectEvent               | OBSERVE | holding          | recalled                    | set recalled, unset non_sellable_other |
+ * | retired                   | ObjectEvent               | DELETE  | decommissioning  | inactive                    |                                        |
  */
 
 export const EPCIS_CONTEXT_URL = "https://ref.gs1.org/standards/epcis/epcis-context.jsonld";
@@ -94,7 +95,8 @@ type BizStep =
   | "arriving"
   | "inspecting"
   | "sensor_reporting"
-  | "holding";
+  | "holding"
+  | "decommissioning";
 type Disposition =
   | "active"
   | "in_transit"
@@ -104,7 +106,8 @@ type Disposition =
   | "non_conformant"
   | "non_sellable_other"
   | "available"
-  | "recalled";
+  | "recalled"
+  | "inactive";
 
 export interface QuantityElement {
   epcClass: string;
@@ -131,7 +134,7 @@ interface EventCommon extends Extensions {
 export interface EpcisObjectEvent extends EventCommon {
   type: "ObjectEvent";
   quantityList: QuantityElement[];
-  action: "ADD" | "OBSERVE";
+  action: "ADD" | "OBSERVE" | "DELETE";
 }
 
 export interface EpcisTransformationEvent extends EventCommon {
@@ -376,6 +379,16 @@ function singleRowEvent(context: MappingContext, row: TraceEventRow): EpcisObjec
         disposition: "recalled",
         // Final on the ledger; replaces a hold, if there was one.
         persistentDisposition: { set: ["recalled"], unset: ["non_sellable_other"] },
+        ...reason,
+      });
+    case "retired":
+      // The ledger knows a retirement, not its kind (destroyed, disposed of, sold at retail: the reason
+      // is only a hash), so the generic CBV pair: decommissioning leaves the objects `inactive`.
+      return objectEvent(context, row, {
+        quantityList: [quantityOf(context, row.batchId, row.quantity)],
+        action: "DELETE",
+        bizStep: "decommissioning",
+        disposition: "inactive",
         ...reason,
       });
     case "split":
