@@ -285,6 +285,24 @@ export function planCapture(events: readonly CapturedEvent[], caller: string, sn
           outcome.batchIds.push(batch.id);
         }
         return;
+      case "retire": {
+        // The caller's active batch of the lot (tracefin:batchId may name another: the contract then refuses it).
+        const batch = resolve(event, intent.item, "held");
+        if (!batch) return;
+        call(event, "retire", { batchId: batch.id, quantity: intent.item.quantity, reasonHash: intent.reasonHash });
+        let retired = batch;
+        const quantity = BigInt(intent.item.quantity);
+        // Retiring part of a batch splits it (the contract does so): the part retired is a new batch.
+        if (quantity < batch.quantity) {
+          batch.quantity -= quantity;
+          const { gtin, lot, unit, producer, custodian, originRegion } = batch;
+          retired = create(event, { gtin, lot, unit, producer, custodian, originRegion, quantity, pendingRecipient: null, status: "active" });
+          outcome.createdBatchIds.push(retired.id);
+        }
+        retired.status = "retired";
+        outcome.batchIds.push(retired.id);
+        return;
+      }
       case "observe":
         if (intent.items.length === 0) {
           outcome.recordedAs = "anchor";
