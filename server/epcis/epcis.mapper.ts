@@ -401,10 +401,11 @@ function singleRowEvent(context: MappingContext, row: TraceEventRow): EpcisObjec
 }
 
 /**
- * A split moves part of a batch into a child batch to be shipped. Parent and child keep the same
- * GTIN and lot, so at class level nothing is created or transformed: EPCIS sees the quantity being
- * picked to fill the shipment (not an AggregationEvent: there is no container; not a
- * TransformationEvent: the goods are unchanged).
+ * A split moves part of a batch into a child batch to be shipped (or retired, or put under a
+ * warehouse receipt). Parent and child keep the same GTIN and lot, so at class level nothing is
+ * created or transformed: EPCIS sees the quantity being picked to fill the shipment or the
+ * retirement (not an AggregationEvent: there is no container; not a TransformationEvent: the goods
+ * are unchanged).
  */
 function splitEvent(context: MappingContext, rows: TraceEventRow[]): EpcisObjectEvent {
   const row = rows[0];
