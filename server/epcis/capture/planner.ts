@@ -71,7 +71,10 @@ const PURPOSES: Record<Purpose, { describe: string; fits(batch: BatchState, call
   outgoing: { describe: "shipped by you and in transit", fits: (b, caller) => b.status === "in_transit" && b.custodian === caller },
   holdable: { describe: "active", fits: (b) => b.status === "active" },
   onHold: { describe: "on hold", fits: (b) => b.status === "on_hold" },
-  recallable: { describe: "neither recalled nor consumed", fits: (b) => b.status !== "recalled" && b.status !== "consumed" },
+  recallable: {
+    describe: "neither recalled, consumed nor retired",
+    fits: (b) => b.status !== "recalled" && b.status !== "consumed" && b.status !== "retired",
+  },
   any: { describe: "on the ledger", fits: () => true },
 };
 
