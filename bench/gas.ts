@@ -160,6 +160,18 @@ async function main(): Promise<void> {
     note: "by a regulator",
   });
 
+  // ---- retirement (EPCIS ObjectEvent DELETE): the plant disposes of part, then the rest -------
+  rows.push({
+    operation: "retire (partial, creates child)",
+    gas: await gasOf(ledger.connect(plant).retire(second.id, 500n, doc("spoiled: disposal certificate 1"))),
+    note: "split: a new child batch (3 new slots) is retired",
+  });
+  rows.push({
+    operation: "retire (whole batch)",
+    gas: await gasOf(ledger.connect(plant).retire(second.id, 2_500n, doc("sold to consumers"))),
+    note: "status change only",
+  });
+
   // ---- anchoring -----------------------------------------------------------------------------
   rows.push({
     operation: "anchor (1 root, 40-char URI)",

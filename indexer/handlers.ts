@@ -344,6 +344,19 @@ export const handlers: HandlerMap = {
     HoldPlaced: setBatchStatus("held", "on_hold"),
     HoldReleased: setBatchStatus("hold_released", "active"),
     RecallIssued: setBatchStatus("recalled", "recalled", () => ({ pendingRecipient: null })),
+    BatchRetired: {
+      touches: (args, touches) => touches.batches.add(int(args.batchId)),
+      apply: (context, args) => {
+        context.set.update("batches", batchKey(args.batchId), context.at.blockNumber, {
+          status: "retired",
+          updatedBlock: context.at.blockNumber,
+        });
+        trace(context, int(args.batchId), "retired", address(args.by), {
+          quantity: uint(args.quantity),
+          details: { reasonHash: hex(args.reasonHash) },
+        });
+      },
+    },
     RootAnchored: {
       apply: ({ set, at }, args) => {
         set.anchors.push({

@@ -24,7 +24,7 @@ import {
 } from "../parse";
 
 /** IProvenanceLedger.BatchStatus, as the indexer and the API name them. */
-export const BATCH_STATUS = ["none", "active", "in_transit", "on_hold", "recalled", "consumed"] as const;
+export const BATCH_STATUS = ["none", "active", "in_transit", "on_hold", "recalled", "consumed", "retired"] as const;
 
 const unitOf = async (chain: ChainContext, batchId: bigint) => formatUnit((await chain.contracts.ledger.batchOf(batchId)).unit);
 
@@ -33,9 +33,9 @@ function eventArg(chain: ChainContext, receipt: ContractTransactionReceipt, even
   return requireEvent(chain, receipt, event).args[arg] as bigint;
 }
 
-/** `batch ...`: commissioning, custody, observations, transformation, holds and recalls. */
+/** `batch ...`: commissioning, custody, observations, transformation, retirement, holds and recalls. */
 export function registerBatchCommands(program: Command): void {
-  const batch = program.command("batch").description("commission, ship, receive, cancel, inspect, transform, hold and recall batches");
+  const batch = program.command("batch").description("commission, ship, receive, cancel, inspect, transform, retire, hold and recall batches");
 
   batch
     .command("commission")
@@ -257,6 +257,36 @@ export function registerBatchCommands(program: Command): void {
         outputs,
         outputIds,
         documentHash,
+        ...txFields(receipt),
+      });
+    });
+
+  batch
+    .command("retire")
+    .description(
+      "take all or part of a batch you hold out of the supply chain for good (destroyed, disposed of, sold to consumers); prints the id of the retired batch (a child id when partial)",
+    )
+    .argument("<batchId>", "the batch you hold", parseBatchId)
+    .requiredOption("--quantity <n>", "how much to retire; less than the whole batch splits a child batch off, which is retired", parseQuantity)
+    .option("--reason <text>", "why (stored as its SHA-256)")
+    .option("--document <path>", "destruction certificate or sales record, stored as its SHA-256 (instead of --reason)")
+    .action(async (batchId: bigint, opts: { quantity: bigint; reason?: string; document?: string }, command: Command) => {
+      if (opts.reason !== undefined && opts.document !== undefined) throw new UsageError("batch retire takes --reason or --document, not both");
+      const reasonHash = opts.document !== undefined ? hashFileOption(opts.document, "--document") : hashReason(opts.reason);
+      const chain = await openChain(command);
+      const { contracts } = await chain.member();
+      const receipt = await chain.send(contracts.ledger.retire(batchId, opts.quantity, reasonHash));
+      const retiredId = eventArg(chain, receipt, "BatchRetired", "batchId");
+      const unit = await unitOf(chain, retiredId);
+      const split = retiredId !== batchId ? `, split from batch ${batchId}` : "";
+      chain.out.result(`Retired batch ${retiredId} (${opts.quantity} ${unit}${split}) ${txSuffix(receipt)}`, {
+        action: "batch.retire",
+        batchId: retiredId,
+        sourceBatchId: batchId,
+        split: retiredId !== batchId,
+        quantity: opts.quantity,
+        unit,
+        reasonHash,
         ...txFields(receipt),
       });
     });

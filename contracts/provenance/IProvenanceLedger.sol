@@ -6,14 +6,16 @@ pragma solidity 0.8.30;
 /// and carry every value the indexer needs, so the read side never calls the contract.
 /// Quantities are integers in the UN/CEFACT Recommendation 20 unit of their batch; times are UTC seconds.
 interface IProvenanceLedger {
-    /// @notice Lifecycle of a batch. `Recalled` and `Consumed` are final.
+    /// @notice Lifecycle of a batch. `Recalled`, `Consumed` and `Retired` are final. New values are
+    /// appended so that stored and indexed numbers keep their meaning.
     enum BatchStatus {
         None,
         Active,
         InTransit,
         OnHold,
         Recalled,
-        Consumed
+        Consumed,
+        Retired
     }
 
     /// @notice On-chain state of a batch, packed into three slots. `underReceipt` is true while the
@@ -63,11 +65,12 @@ interface IProvenanceLedger {
     error NotCustodian(uint256 batchId, address caller, address custodian);
     error NotRecipient(uint256 batchId, address caller, address recipient);
     error NotProducerOrRegulator(uint256 batchId, address caller);
-    /// @notice The batch is in transit, on hold, recalled or consumed, so it cannot be used.
+    /// @notice The batch is in transit, on hold, recalled, consumed or retired, so it cannot be used.
     error BatchInTransit(uint256 batchId);
     error BatchOnHold(uint256 batchId);
     error BatchRecalled(uint256 batchId);
     error BatchConsumed(uint256 batchId);
+    error BatchIsRetired(uint256 batchId);
     error BatchNotInTransit(uint256 batchId);
     error BatchNotOnHold(uint256 batchId);
     error InsufficientQuantity(uint256 batchId, uint256 requested, uint256 available);
@@ -101,7 +104,8 @@ interface IProvenanceLedger {
         uint256 transformationId,
         string lot
     );
-    /// @notice Emitted when part of a batch is split off into child batch `childId` to be shipped.
+    /// @notice Emitted when part of a batch is split off into child batch `childId` (to be shipped,
+    /// retired or locked under a warehouse receipt).
     event BatchSplit(uint256 indexed parentId, uint256 indexed childId, uint96 quantity);
     /// @notice Emitted when a custodian hands a batch to a carrier for `to`.
     event BatchShipped(
@@ -137,6 +141,9 @@ interface IProvenanceLedger {
     event HoldReleased(uint256 indexed batchId, address indexed by, bytes32 reasonHash);
     /// @notice Emitted when a batch is recalled for good.
     event RecallIssued(uint256 indexed batchId, address indexed by, bytes32 reasonHash);
+    /// @notice Emitted when a custodian takes `quantity` (the whole of batch `batchId`) out of the
+    /// supply chain for good: destroyed, disposed of, or sold to end consumers (EPCIS decommissioning).
+    event BatchRetired(uint256 indexed batchId, address indexed by, uint96 quantity, bytes32 reasonHash);
     /// @notice Emitted when a member anchors the Merkle root of `eventCount` off-chain events.
     event RootAnchored(bytes32 indexed root, address indexed submitter, uint32 eventCount, string uri);
 
@@ -215,9 +222,22 @@ interface IProvenanceLedger {
 
     /// @notice Recalls a batch for good; it can never be shipped, received or transformed again. A batch
     /// under a warehouse receipt can be recalled too; its receipt then can no longer be redeemed.
-    /// @dev Requirements: as for {hold}; batch not recalled or consumed. A pending shipment is cancelled
+    /// @dev Requirements: as for {hold}; batch not recalled, consumed or retired. A pending shipment is cancelled
     /// with the recall. Emits {RecallIssued}.
     function recall(uint256 batchId, bytes32 reasonHash) external;
+
+    /// @notice Retires `quantity` of a batch: the goods leave the supply chain for good (destroyed,
+    /// disposed of, sold to end consumers). Retiring less than the whole batch first splits a child
+    /// batch off, which is retired instead; the rest stays active with the caller. A retired batch
+    /// can never be shipped, received, transformed, held, recalled or put under a warehouse receipt.
+    /// @dev Requirements: caller is an active member ({IMemberRegistry-MissingRole}) and the batch's
+    /// custodian ({NotCustodian}), as for {ship}; batch exists ({UnknownBatch}) and is active
+    /// ({BatchInTransit}, {BatchOnHold}, {BatchRecalled}, {BatchConsumed}, {BatchIsRetired}), not under
+    /// a warehouse receipt ({BatchUnderReceipt}); 0 < quantity <= batch quantity ({ZeroQuantity},
+    /// {InsufficientQuantity}). `reasonHash` is the hash of the off-chain reason (e.g. the EPCIS
+    /// event), not checked. Emits {BatchSplit} (partial only) and {BatchRetired}.
+    /// @return retiredId the id of the batch now retired (`batchId`, or the new child's id).
+    function retire(uint256 batchId, uint96 quantity, bytes32 reasonHash) external returns (uint256 retiredId);
 
     /// @notice Anchors the Merkle root of many off-chain events in one transaction.
     /// @dev Requirements: caller is an active member; root non-zero and new; `eventCount` > 0.

@@ -10,7 +10,7 @@ import {TradeCodes} from "./TradeCodes.sol";
 
 /// @title ProvenanceLedger
 /// @notice Where goods come from and where they went: products, batches, two-step custody handover,
-/// inspections and readings, transformations with their lineage, holds and recalls, and bulk
+/// inspections and readings, transformations with their lineage, holds and recalls, retirement, and bulk
 /// anchoring of off-chain events. Every write is authorized by the shared {IMemberRegistry}.
 /// `multicall` (OpenZeppelin {Multicall}) lets a member batch many operations in one transaction,
 /// e.g. a packing line commissioning a shift's lots; each call keeps the member as `msg.sender`.
@@ -187,9 +187,25 @@ contract ProvenanceLedger is IProvenanceLedger, Multicall {
         BatchStatus status = batch.status;
         if (status == BatchStatus.Recalled) revert BatchRecalled(batchId);
         if (status == BatchStatus.Consumed) revert BatchConsumed(batchId);
+        if (status == BatchStatus.Retired) revert BatchIsRetired(batchId);
         batch.status = BatchStatus.Recalled;
         batch.pendingRecipient = address(0);
         emit RecallIssued(batchId, msg.sender, reasonHash);
+    }
+
+    /// @inheritdoc IProvenanceLedger
+    function retire(uint256 batchId, uint96 quantity, bytes32 reasonHash) external returns (uint256 retiredId) {
+        Batch storage batch = _usableBatchHeldByCaller(batchId);
+        registry.requireActiveRole(msg.sender, Roles.ANY_MEMBER);
+        _requireAvailable(batchId, batch, quantity);
+
+        retiredId = batchId;
+        if (quantity < batch.quantity) {
+            retiredId = _split(batchId, batch, quantity);
+            batch = _batches[retiredId];
+        }
+        batch.status = BatchStatus.Retired;
+        emit BatchRetired(retiredId, msg.sender, quantity, reasonHash);
     }
 
     /// @inheritdoc IProvenanceLedger
@@ -401,6 +417,7 @@ contract ProvenanceLedger is IProvenanceLedger, Multicall {
         if (status == BatchStatus.InTransit) revert BatchInTransit(batchId);
         if (status == BatchStatus.OnHold) revert BatchOnHold(batchId);
         if (status == BatchStatus.Recalled) revert BatchRecalled(batchId);
+        if (status == BatchStatus.Retired) revert BatchIsRetired(batchId);
         revert BatchConsumed(batchId);
     }
 }

@@ -20,6 +20,7 @@ import type { TraceEventRow } from "../batches/batches.repository";
  * | held                      | ObjectEvent               | OBSERVE | holding          | non_sellable_other          | set non_sellable_other                 |
  * | hold_released             | ObjectEvent               | OBSERVE | holding          | available                   | unset non_sellable_other               |
  * | recalled                  | ObjectEvent               | OBSERVE | holding          | recalled                    | set recalled, unset non_sellable_other |
+ * | retired                   | ObjectEvent               | DELETE  | decommissioning  | inactive                    |                                        |
  */
 
 export const EPCIS_CONTEXT_URL = "https://ref.gs1.org/standards/epcis/epcis-context.jsonld";
@@ -94,7 +95,8 @@ type BizStep =
   | "arriving"
   | "inspecting"
   | "sensor_reporting"
-  | "holding";
+  | "holding"
+  | "decommissioning";
 type Disposition =
   | "active"
   | "in_transit"
@@ -104,7 +106,8 @@ type Disposition =
   | "non_conformant"
   | "non_sellable_other"
   | "available"
-  | "recalled";
+  | "recalled"
+  | "inactive";
 
 export interface QuantityElement {
   epcClass: string;
@@ -131,7 +134,7 @@ interface EventCommon extends Extensions {
 export interface EpcisObjectEvent extends EventCommon {
   type: "ObjectEvent";
   quantityList: QuantityElement[];
-  action: "ADD" | "OBSERVE";
+  action: "ADD" | "OBSERVE" | "DELETE";
 }
 
 export interface EpcisTransformationEvent extends EventCommon {
@@ -378,6 +381,16 @@ function singleRowEvent(context: MappingContext, row: TraceEventRow): EpcisObjec
         persistentDisposition: { set: ["recalled"], unset: ["non_sellable_other"] },
         ...reason,
       });
+    case "retired":
+      // The ledger knows a retirement, not its kind (destroyed, disposed of, sold at retail: the reason
+      // is only a hash), so the generic CBV pair: decommissioning leaves the objects `inactive`.
+      return objectEvent(context, row, {
+        quantityList: [quantityOf(context, row.batchId, row.quantity)],
+        action: "DELETE",
+        bizStep: "decommissioning",
+        disposition: "inactive",
+        ...reason,
+      });
     case "split":
     case "transformed_input":
     case "transformed_output":
@@ -388,10 +401,11 @@ function singleRowEvent(context: MappingContext, row: TraceEventRow): EpcisObjec
 }
 
 /**
- * A split moves part of a batch into a child batch to be shipped. Parent and child keep the same
- * GTIN and lot, so at class level nothing is created or transformed: EPCIS sees the quantity being
- * picked to fill the shipment (not an AggregationEvent: there is no container; not a
- * TransformationEvent: the goods are unchanged).
+ * A split moves part of a batch into a child batch to be shipped (or retired, or put under a
+ * warehouse receipt). Parent and child keep the same GTIN and lot, so at class level nothing is
+ * created or transformed: EPCIS sees the quantity being picked to fill the shipment or the
+ * retirement (not an AggregationEvent: there is no container; not a TransformationEvent: the goods
+ * are unchanged).
  */
 function splitEvent(context: MappingContext, rows: TraceEventRow[]): EpcisObjectEvent {
   const row = rows[0];

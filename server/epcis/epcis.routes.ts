@@ -12,7 +12,7 @@ export function epcisRoutes(routes: RouteTable, service: EpcisService): void {
     summary: "The batch's events as a GS1 EPCIS 2.0 JSON-LD document; lineage=true adds its upstream batches' events",
     description:
       "Trace events map to ObjectEvents (commissioning, picking, shipping, receiving, arriving/returned, inspecting, " +
-      "sensor_reporting, holding) and one TransformationEvent per transformation. eventIDs are stable UUIDs derived " +
+      "sensor_reporting, holding; a retirement is an ObjectEvent DELETE, decommissioning) and one TransformationEvent per transformation. eventIDs are stable UUIDs derived " +
       "from the chain, transaction and log index; `tracefin:` extension fields give the ledger position and document hashes.",
     params: batchParams,
     query: epcisQuery,

@@ -76,6 +76,7 @@ export const EXPLAIN: Record<string, Explain> = {
   BatchOnHold: ([id]) => `batch ${id} is on hold`,
   BatchRecalled: ([id]) => `batch ${id} is recalled`,
   BatchConsumed: ([id]) => `batch ${id} is consumed`,
+  BatchIsRetired: ([id]) => `batch ${id} is retired`,
   BatchNotInTransit: ([id]) => `batch ${id} is not in transit`,
   BatchNotOnHold: ([id]) => `batch ${id} is not on hold`,
   InsufficientQuantity: ([id, requested, available]) =>

@@ -49,7 +49,7 @@ export const products = pgTable(
   (t) => [index("products_registrant_idx").on(t.registrant)],
 );
 
-export const BATCH_STATUSES = ["active", "in_transit", "on_hold", "recalled", "consumed"] as const;
+export const BATCH_STATUSES = ["active", "in_transit", "on_hold", "recalled", "consumed", "retired"] as const;
 export type BatchStatus = (typeof BATCH_STATUSES)[number];
 
 export const batches = pgTable(
@@ -98,6 +98,7 @@ export const TRACE_EVENT_TYPES = [
   "held",
   "hold_released",
   "recalled",
+  "retired",
 ] as const;
 export type TraceEventType = (typeof TRACE_EVENT_TYPES)[number];
 

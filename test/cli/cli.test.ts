@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -178,6 +179,7 @@ describe("member CLI against a hardhat node", { timeout: 300_000 }, () => {
     expect(result.outputIds).toHaveLength(2);
     expect(result.outputs.map((output) => output.lot)).toEqual(["GAJ-2026-01", "GAJ:2026:02"]);
     ids.juice = result.outputIds[0];
+    ids.blend = result.outputIds[1];
     const juice = await okJson(null, ["batch", "show", ids.juice]);
     expect(juice).toMatchObject({ gtin: "06901234567908", quantity: "800", unit: "LTR", status: "active", custodian: juicePlant.address });
     expect(await okJson(null, ["batch", "show", ids.shipped])).toMatchObject({ quantity: "1000", status: "active" });
@@ -185,6 +187,33 @@ describe("member CLI against a hardhat node", { timeout: 300_000 }, () => {
     const badOutput = await cli(juicePlant, ["batch", "transform", "--input", `${ids.shipped}:10`, "--output", `${JUICE}:10:LTR`]);
     expect(badOutput.code).toBe(2);
     expect(badOutput.stderr).toContain("--output");
+  });
+
+  it("retires part of a batch and then the rest, and refuses to retire or ship a retired batch", async () => {
+    const part = await ok(juicePlant, ["batch", "retire", ids.blend, "--quantity", "30", "--reason", "spilled in the filling hall"]);
+    const match = part.match(new RegExp(`^Retired batch (\\d+) \\(30 LTR, split from batch ${ids.blend}\\) ${TX}$`));
+    expect(match, part).not.toBeNull();
+    expect(await okJson(null, ["batch", "show", match![1]])).toMatchObject({ status: "retired", quantity: "30", parentId: ids.blend });
+
+    const certificate = path.join(dir, "destruction-certificate.pdf");
+    fs.writeFileSync(certificate, "destruction certificate D-17");
+    const whole = await okJson<Record<string, unknown>>(juicePlant, ["batch", "retire", ids.blend, "--quantity", "70", "--document", certificate]);
+    expect(whole).toMatchObject({
+      action: "batch.retire", batchId: ids.blend, sourceBatchId: ids.blend, split: false, quantity: "70", unit: "LTR",
+      reasonHash: "0x" + createHash("sha256").update("destruction certificate D-17").digest("hex"),
+    });
+    expect(await okJson(null, ["batch", "show", ids.blend])).toMatchObject({ status: "retired", quantity: "70" });
+
+    const again = await cli(juicePlant, ["batch", "retire", ids.blend, "--quantity", "1"]);
+    expect(again).toMatchObject({ code: 1, stderr: `Error: batch ${ids.blend} is retired (BatchIsRetired)` });
+    const ship = await cli(juicePlant, ["batch", "ship", ids.blend, "--to", orchard.address, "--quantity", "1"]);
+    expect(ship).toMatchObject({ code: 1, stderr: `Error: batch ${ids.blend} is retired (BatchIsRetired)` });
+    const notHeld = await cli(orchard, ["batch", "retire", ids.juice, "--quantity", "1"]);
+    expect(notHeld.code).toBe(1);
+    expect(notHeld.stderr).toContain("(NotCustodian)");
+    const both = await cli(juicePlant, ["batch", "retire", ids.juice, "--quantity", "1", "--reason", "x", "--document", certificate]);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain("--reason or --document");
   });
 
   it("holds, releases and recalls a batch, then refuses to ship the recalled batch", async () => {

@@ -27,7 +27,7 @@ export const Role = {
 export const MemberStatus = { None: 0n, Active: 1n, Suspended: 2n, Revoked: 3n } as const;
 
 /** IProvenanceLedger.BatchStatus */
-export const BatchStatus = { None: 0n, Active: 1n, InTransit: 2n, OnHold: 3n, Recalled: 4n, Consumed: 5n } as const;
+export const BatchStatus = { None: 0n, Active: 1n, InTransit: 2n, OnHold: 3n, Recalled: 4n, Consumed: 5n, Retired: 6n } as const;
 
 /** GS1 check digit of a GTIN body (all digits but the last): weights 3,1,3,... from the right. */
 export function gtinCheckDigit(body: string): number {

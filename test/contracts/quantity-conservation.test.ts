@@ -100,6 +100,34 @@ describe("ProvenanceLedger: quantity conservation", function () {
     expect(await familyQuantity(ledger, juiceBatch)).to.equal(400n); // 200 left + 200 in transit
   });
 
+  it("retiring whole and part of batches conserves quantity: a retired batch keeps what it took out", async function () {
+    const { ledger, orchard, juicePlant, warehouse, appleBatch } = await loadFixture(appleBatchFixture);
+    const APPLES = key(GTIN.APPLES, KGM);
+    const expected: Totals = { [APPLES]: 1000n };
+
+    // orchard retires 40 of 1000 (child 2), ships 300 to the warehouse (child 3), which retires 100 of them (grandchild 4)
+    await ledger.connect(orchard).retire(appleBatch, 40n, ZERO_HASH);
+    expect(await totals(ledger)).to.deep.equal(expected);
+    const toWarehouse = await shipAndReceive(ledger, appleBatch, orchard, warehouse, 300n);
+    await ledger.connect(warehouse).retire(toWarehouse, 100n, ZERO_HASH);
+    expect(await totals(ledger)).to.deep.equal(expected);
+    // the juice plant gets the rest of the warehouse's 200 and retires it whole (no split)
+    const toPlant = await shipAndReceive(ledger, toWarehouse, warehouse, juicePlant, 200n);
+    expect(toPlant).to.equal(toWarehouse);
+    await ledger.connect(juicePlant).retire(toPlant, 200n, ZERO_HASH);
+    expect(await ledger.batchCount()).to.equal(4n);
+    expect(await totals(ledger)).to.deep.equal(expected);
+
+    const retired = { [2n.toString()]: 40n, [4n.toString()]: 100n, [toPlant.toString()]: 200n };
+    for (const [id, quantity] of Object.entries(retired)) {
+      const batch = await ledger.batchOf(BigInt(id));
+      expect(batch.status).to.equal(BatchStatus.Retired);
+      expect(batch.quantity).to.equal(quantity);
+    }
+    expect((await ledger.batchOf(appleBatch)).quantity).to.equal(660n);
+    expect(await familyQuantity(ledger, appleBatch)).to.equal(1000n);
+  });
+
   it("a long run of random partial shipments never creates or destroys quantity", async function () {
     const f = await loadFixture(appleBatchFixture);
     const holders = [f.orchard, f.warehouse, f.juicePlant, f.bank];

@@ -28,6 +28,14 @@ contract ProvenanceHandler is ForgeBase {
     bool public ghostOverdrawAccepted;
     /// @notice Set when a ship/split broke conservation between parent and shipped child.
     bool public ghostSplitMismatch;
+    /// @notice Quantity retired per unit (it stays in the retired batches: retiring moves nothing out).
+    mapping(bytes3 unit => uint256) public ghostRetired;
+    /// @notice Every batch retired, and the quantity and custodian it had then: a retired batch is final.
+    uint256[] internal _retiredIds;
+    mapping(uint256 batchId => uint96) public retiredQuantity;
+    mapping(uint256 batchId => address) public retiredCustodian;
+    /// @notice Set when a retire/split broke conservation, or a retired batch was shipped or retired again.
+    bool public ghostRetireMismatch;
 
     /// @notice Set when the ledger refused an action the handler chose to be valid; the first such
     /// call and its revert data are kept for the failure message.
@@ -62,6 +70,10 @@ contract ProvenanceHandler is ForgeBase {
 
     function actors() external view returns (address[] memory) {
         return _actors;
+    }
+
+    function retiredIds() external view returns (uint256[] memory) {
+        return _retiredIds;
     }
 
     function isActor(address account) public view returns (bool) {
@@ -260,6 +272,56 @@ contract ProvenanceHandler is ForgeBase {
         (bool ok,) = _act(by, abi.encodeCall(IProvenanceLedger.recall, (batchId, keccak256("recall"))));
         if (!ok) return;
         calls["recall"]++;
+    }
+
+    /// @notice The custodian retires the whole of an active batch or part of it (a split). One call in
+    /// three goes through, so retirements do not drain the population of usable batches too quickly.
+    /// Then the retired batch must refuse to be retired again or shipped.
+    function retire(uint256 batchSeed, uint256 quantitySeed) external {
+        if (batchSeed % 3 != 0) return;
+        (uint256 batchId, bool found) = _findBatch(batchSeed / 3, IProvenanceLedger.BatchStatus.Active);
+        if (!found) return;
+        IProvenanceLedger.Batch memory before = ledger.batchOf(batchId);
+        address custodian = before.custodian;
+        uint96 quantity =
+            quantitySeed % 3 == 0 ? before.quantity : uint96(bound(quantitySeed / 3, 1, before.quantity));
+
+        (bool ok, bytes memory ret) =
+            _act(custodian, abi.encodeCall(IProvenanceLedger.retire, (batchId, quantity, keccak256("destroyed"))));
+        if (!ok) return;
+        uint256 retiredId = abi.decode(ret, (uint256));
+
+        IProvenanceLedger.Batch memory parent = ledger.batchOf(batchId);
+        IProvenanceLedger.Batch memory retired = ledger.batchOf(retiredId);
+        if (retired.status != IProvenanceLedger.BatchStatus.Retired || retired.quantity != quantity) {
+            ghostRetireMismatch = true;
+        }
+        if (quantity == before.quantity) {
+            if (retiredId != batchId) ghostRetireMismatch = true;
+            calls["retireWhole"]++;
+        } else {
+            if (retiredId == batchId || parent.quantity + retired.quantity != before.quantity) ghostRetireMismatch = true;
+            if (parent.status != IProvenanceLedger.BatchStatus.Active || retired.parentId != batchId) {
+                ghostRetireMismatch = true;
+            }
+            if (retired.unit != before.unit || retired.custodian != custodian) ghostRetireMismatch = true;
+            calls["retirePartial"]++;
+        }
+        ghostRetired[before.unit] += quantity;
+        _retiredIds.push(retiredId);
+        retiredQuantity[retiredId] = quantity;
+        retiredCustodian[retiredId] = custodian;
+
+        // Final: neither retired again nor shipped.
+        vm.prank(custodian);
+        try ledger.retire(retiredId, 1, bytes32(0)) {
+            ghostRetireMismatch = true;
+        } catch {}
+        address to = _actors[0] == custodian ? _actors[1] : _actors[0];
+        vm.prank(custodian);
+        try ledger.ship(retiredId, to, 1, address(0), bytes32(0)) {
+            ghostRetireMismatch = true;
+        } catch {}
     }
 
     // ---- helpers ----------------------------------------------------------------------------

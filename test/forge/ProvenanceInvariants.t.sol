@@ -58,7 +58,7 @@ abstract contract ProvenanceFixture is ForgeBase {
 }
 
 /// @notice Stateful invariants of the ProvenanceLedger under random commission / ship / receive /
-/// reject / transform / hold / release / recall sequences driven by {ProvenanceHandler}.
+/// reject / transform / hold / release / recall / retire sequences driven by {ProvenanceHandler}.
 contract ProvenanceInvariants is ProvenanceFixture {
     struct FuzzSelector {
         address addr;
@@ -81,7 +81,7 @@ contract ProvenanceInvariants is ProvenanceFixture {
 
     /// @dev ...and only its actions (not its ghost getters).
     function targetSelectors() public view returns (FuzzSelector[] memory selectors) {
-        bytes4[] memory actions = new bytes4[](9);
+        bytes4[] memory actions = new bytes4[](10);
         actions[0] = ProvenanceHandler.commission.selector;
         actions[1] = ProvenanceHandler.ship.selector;
         actions[2] = ProvenanceHandler.receiveShipment.selector;
@@ -91,12 +91,14 @@ contract ProvenanceInvariants is ProvenanceFixture {
         actions[6] = ProvenanceHandler.releaseHold.selector;
         actions[7] = ProvenanceHandler.recall.selector;
         actions[8] = ProvenanceHandler.cancelShipment.selector;
+        actions[9] = ProvenanceHandler.retire.selector;
         selectors = new FuzzSelector[](1);
         selectors[0] = FuzzSelector({addr: address(handler), selectors: actions});
     }
 
     /// (1) Per unit, the quantity held in all batches equals commissioned + produced - consumed:
-    /// shipping, splitting, receiving, rejecting, holding and recalling move no quantity in or out.
+    /// shipping, splitting, receiving, rejecting, holding, recalling and retiring move no quantity in or
+    /// out (a retired batch keeps the quantity it took out of the supply chain).
     function invariant_quantityConserved() public view {
         bytes3[] memory u = handler.units();
         uint256[] memory sums = new uint256[](u.length);
@@ -117,6 +119,7 @@ contract ProvenanceInvariants is ProvenanceFixture {
             require(sums[k] == expected, "quantity not conserved");
         }
         require(!handler.ghostSplitMismatch(), "split/ship changed quantities");
+        require(!handler.ghostRetireMismatch(), "retire/split changed quantities, or a retired batch was used");
     }
 
     /// (2) Consumed batches are empty; usable (Active, InTransit, OnHold) batches are not.
@@ -133,6 +136,26 @@ contract ProvenanceInvariants is ProvenanceFixture {
             ) require(b.quantity != 0, "usable batch is empty");
         }
         require(ledger.batchOf(n + 1).status == IProvenanceLedger.BatchStatus.None, "batch beyond batchCount");
+    }
+
+    /// (2b) Retirement is final: every batch ever retired is still retired, with the quantity and the
+    /// custodian it had; the retired quantity per unit is what the retired batches hold.
+    function invariant_retiredIsFinal() public view {
+        uint256[] memory ids = handler.retiredIds();
+        bytes3[] memory u = handler.units();
+        uint256[] memory sums = new uint256[](u.length);
+        for (uint256 i; i < ids.length; ++i) {
+            IProvenanceLedger.Batch memory b = ledger.batchOf(ids[i]);
+            require(b.status == IProvenanceLedger.BatchStatus.Retired, "retired batch changed status");
+            require(b.quantity == handler.retiredQuantity(ids[i]) && b.quantity != 0, "retired batch changed quantity");
+            require(b.custodian == handler.retiredCustodian(ids[i]), "retired batch changed custodian");
+            for (uint256 k; k < u.length; ++k) {
+                if (b.unit == u[k]) sums[k] += b.quantity;
+            }
+        }
+        for (uint256 k; k < u.length; ++k) {
+            require(sums[k] == handler.ghostRetired(u[k]), "retired quantity mismatch");
+        }
     }
 
     /// (3) Exactly the batches in transit have a pending recipient, never their own custodian.
@@ -173,6 +196,22 @@ contract ProvenanceInvariants is ProvenanceFixture {
     }
 
     error UnexpectedRevert(bytes call, bytes revertData);
+
+    /// @dev The handler's retire really retires (part of a batch, then a whole one) and the invariants hold.
+    function test_handlerRetiresWholeAndPart() public {
+        handler.commission(0, 0, 0, 100); // batch 1
+        handler.commission(1, 1, 1, 50); // batch 2
+        handler.retire(0, 31); // batch 1, partial (31 % 3 != 0): 10 split off into batch 3 and retired
+        handler.retire(3, 0); // batch 2, whole
+        require(handler.calls("retirePartial") == 1 && handler.calls("retireWhole") == 1, "retire not exercised");
+        require(ledger.batchOf(3).status == IProvenanceLedger.BatchStatus.Retired, "child not retired");
+        require(ledger.batchOf(1).quantity == 90 && ledger.batchOf(3).quantity == 10, "split");
+        require(ledger.batchOf(2).status == IProvenanceLedger.BatchStatus.Retired, "whole not retired");
+        invariant_quantityConserved();
+        invariant_consumedIffEmpty();
+        invariant_retiredIsFinal();
+        invariant_validActionsAccepted();
+    }
 }
 
 /// @notice Stateless fuzz tests: GTIN validation against a reference implementation, and partial shipping.

@@ -60,6 +60,9 @@ describe(`indexer across chain reorganizations on hardhat node (${databaseKind})
     const splitBlock = await ship("orchard", "coldStore", demo.batches.applesB, 2_000);
     const [split] = await as.admin.ledger.queryFilter(as.admin.ledger.filters.BatchSplit(), splitBlock, splitBlock);
     await mined(as.coldStore.ledger.receiveShipment(split.args.childId));
+    // Retired on the old branch: part (a split and a retired child), then the rest (a status change).
+    await mined(as.coldStore.ledger.retire(split.args.childId, 300, doc("old branch disposal")));
+    await mined(as.coldStore.ledger.retire(split.args.childId, 1_700, doc("old branch retail sale")));
     await mined(as.admin.registry.suspend(demo.members.carrier, doc("suspended on the old branch")));
     await mined(as.coldStore.ledger.anchor(doc("old branch root"), 3, "https://tracefin.example/anchors/old"));
     await mined(
@@ -99,7 +102,7 @@ describe(`indexer across chain reorganizations on hardhat node (${databaseKind})
   }
 
   it.each([
-    { name: "longer", extraBlocks: 4, maxBlockRange: 5000 },
+    { name: "longer", extraBlocks: 6, maxBlockRange: 5000 },
     { name: "shorter", extraBlocks: 0, maxBlockRange: 2 },
   ])("rolls back to the common ancestor and follows a $name new chain", async ({ extraBlocks, maxBlockRange }) => {
     const indexer = testIndexer(chain, database.db, { maxBlockRange });
@@ -107,12 +110,13 @@ describe(`indexer across chain reorganizations on hardhat node (${databaseKind})
     const id = await snapshot();
     await oldBranch();
     const oldHead = await indexer.syncToHead();
-    expect(oldHead).toBe(base + 8);
+    expect(oldHead).toBe(base + 10);
     const indexedOld = await dumpTables(database.db);
     expect(indexedOld.anchors.map((a) => a.uri)).toContain("https://tracefin.example/anchors/old");
     expect(indexedOld.members.find((m) => m.address === demo.members.carrier.toLowerCase())?.status).toBe("suspended");
     expect(indexedOld.loans.filter((l) => l.status === "offered")).toHaveLength(1);
     expect(indexedOld.receipts.find((r) => r.id === demo.finance.receipts.discs)?.frozen).toBe(true);
+    expect(indexedOld.batches.filter((b) => b.status === "retired").map((b) => b.quantity).sort()).toEqual(["1700", "300"]);
 
     await revert(id);
     await newBranch();
@@ -127,6 +131,7 @@ describe(`indexer across chain reorganizations on hardhat node (${databaseKind})
     expect(afterReorg.members.find((m) => m.address === demo.members.carrier.toLowerCase())?.status).toBe("active");
     expect(afterReorg.loans.filter((l) => l.status === "offered")).toEqual([]);
     expect(afterReorg.receipts.find((r) => r.id === demo.finance.receipts.discs)?.frozen).toBe(false);
+    expect(afterReorg.batches.filter((b) => b.status === "retired")).toEqual([]);
     expect(afterReorg.receiptEvents.filter((e) => e.type === "attested").length).toBeGreaterThan(1);
     expect(afterReorg).toEqual(await referenceDump(chain, database));
   });

@@ -22,6 +22,7 @@ describe(`indexer full sync on hardhat node (${databaseKind})`, () => {
   let database: TestDb;
   let demo: DemoResult;
   let cancelledId: number;
+  let retiredPartId: number;
 
   beforeAll(async () => {
     [chain, database] = await Promise.all([startTestChain("hardhat"), openTestDatabase()]);
@@ -32,6 +33,11 @@ describe(`indexer full sync on hardhat node (${databaseKind})`, () => {
     await (await orchard.ship(demo.batches.applesB, demo.members.coldStore, 1_000, ethers.ZeroAddress, ethers.ZeroHash)).wait();
     cancelledId = Number(await chain.contracts.ledger.batchCount());
     await (await orchard.cancelShipment(cancelledId, ethers.id("truck broke down"))).wait();
+    // Retirements, which the demo story does not contain either: part of apples B (a split child is
+    // retired), then the whole of the batch whose shipment was called back.
+    await (await orchard.retire(demo.batches.applesB, 250, ethers.id("spoiled in storage"))).wait();
+    retiredPartId = Number(await chain.contracts.ledger.batchCount());
+    await (await orchard.retire(cancelledId, 1_000, ethers.id("sold at the farm shop"))).wait();
   });
   afterAll(async () => {
     await chain?.stop();
@@ -57,7 +63,7 @@ describe(`indexer full sync on hardhat node (${databaseKind})`, () => {
     const count = Number(await chain.contracts.ledger.batchCount());
     const rows = await database.db.select().from(batches).orderBy(asc(batches.id));
     expect(rows).toHaveLength(count);
-    const statuses = ["none", "active", "in_transit", "on_hold", "recalled", "consumed"];
+    const statuses = ["none", "active", "in_transit", "on_hold", "recalled", "consumed", "retired"];
     for (const row of rows) {
       const onChain = await chain.contracts.ledger.batchOf(row.id);
       expect({ id: row.id, custodian: row.custodian, quantity: row.quantity, status: row.status }).toEqual({
@@ -80,8 +86,18 @@ describe(`indexer full sync on hardhat node (${databaseKind})`, () => {
       ["split", demo.members.orchard.toLowerCase(), null],
       ["shipped", demo.members.orchard.toLowerCase(), demo.members.coldStore.toLowerCase()],
       ["shipment_cancelled", demo.members.orchard.toLowerCase(), demo.members.coldStore.toLowerCase()],
+      ["retired", demo.members.orchard.toLowerCase(), null],
     ]);
     expect(cancelled[2].details).toEqual({ reasonHash: ethers.id("truck broke down") });
+    expect(cancelled[3]).toMatchObject({ type: "retired", actor: demo.members.orchard.toLowerCase(), quantity: "1000", details: { reasonHash: ethers.id("sold at the farm shop") } });
+    const retiredPart = await database.db.select().from(batches).where(eq(batches.id, retiredPartId));
+    expect(retiredPart).toEqual([expect.objectContaining({ status: "retired", quantity: "250", parentId: demo.batches.applesB })]);
+    const retiredPartEvents = await database.db
+      .select()
+      .from(traceEvents)
+      .where(eq(traceEvents.batchId, retiredPartId))
+      .orderBy(asc(traceEvents.blockNumber), asc(traceEvents.logIndex));
+    expect(retiredPartEvents.map((e) => [e.type, e.quantity])).toEqual([["split", "250"], ["retired", "250"]]);
   });
 
   it("reproduces every warehouse receipt and loan exactly as the contracts store them", async () => {

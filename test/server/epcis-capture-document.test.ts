@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { digitalLinkClass, documentUri, partyUri, TRACEFIN_EPCIS_NAMESPACE } from "../../server/epcis/epcis.mapper";
 import { parseDocumentUri, parseItemId, parsePartyUri } from "../../server/epcis/capture/identifiers";
 import { MAX_EVENTS, parseCaptureDocument, pointerTo } from "../../server/epcis/capture/document";
+import { planCapture, type BatchState } from "../../server/epcis/capture/planner";
 import { sha256Hex } from "../../shared/hashing";
 import { canonicalJson } from "../../shared/merkle";
 
@@ -88,6 +89,71 @@ describe("EPCIS capture: the document parser", () => {
     const stated = sha256Hex("reading");
     const [exported] = parseCaptureDocument(documentOf([{ ...event, "tracefin:readingHash": stated }]), CHAIN_ID).events;
     expect(exported.intent).toMatchObject({ readingHash: stated });
+  });
+
+  it("reads an ObjectEvent DELETE as a retirement of one lot's quantity, its reason stated or the event's hash", () => {
+    const destroyed = observation({ action: "DELETE", bizStep: "urn:epcglobal:cbv:bizstep:destroying", disposition: "destroyed", readPoint: { id: "urn:epc:id:sgln:0614141.00777.0" } });
+    const [parsed] = parseCaptureDocument(documentOf([destroyed]), CHAIN_ID).events;
+    expect(parsed.intent).toEqual({
+      kind: "retire",
+      item: { pointer: "/epcisBody/eventList/0/quantityList/0", gtin: "06970000000017", lot: "LOT 1/A", quantity: 5, uom: "KGM" },
+      reasonHash: sha256Hex(canonicalJson(destroyed)),
+    });
+    // Kept whole, as its hash: nothing of it is lost.
+    expect(parsed.notKept).toEqual([]);
+    const stated = "0x" + "AB".repeat(32);
+    const [withReason] = parseCaptureDocument(documentOf([{ ...destroyed, "tracefin:reasonHash": stated }]), CHAIN_ID).events;
+    expect(withReason.intent).toMatchObject({ kind: "retire", reasonHash: stated.toLowerCase() });
+    // The ledger keeps the retirement and its reason; the kind of retirement and the read point are not kept.
+    expect(withReason.notKept.sort()).toEqual(["bizStep", "disposition", "readPoint"]);
+    const decommissioned = observation({ action: "DELETE", bizStep: "decommissioning", disposition: "inactive", "tracefin:reasonHash": stated });
+    expect(parseCaptureDocument(documentOf([decommissioned]), CHAIN_ID).events[0].notKept).toEqual([]);
+    const bare = observation({ action: "DELETE" });
+    expect(parseCaptureDocument(documentOf([bare]), CHAIN_ID)).toMatchObject({ problems: [], events: [{ intent: { kind: "retire" } }] });
+
+    const { problems } = parseCaptureDocument(
+      documentOf([
+        observation({ action: "DELETE", bizStep: "receiving" }),
+        observation({ action: "DELETE", quantityList: [] }),
+        observation({ action: "DELETE", epcList: ["urn:epc:id:sgtin:0614141.107346.2017"] }),
+        observation({ action: "REMOVE" }),
+      ]),
+      CHAIN_ID,
+    );
+    expect(problems.map((p) => p.field)).toEqual([
+      "/epcisBody/eventList/0/bizStep",
+      "/epcisBody/eventList/1/quantityList",
+      "/epcisBody/eventList/2/epcList/0",
+      "/epcisBody/eventList/3/action",
+    ]);
+  });
+
+  it("plans a partial retirement as retire on the caller's active batch (the part retired a new batch), and leaves retired batches out of a recall", () => {
+    const caller = ADDRESS.toLowerCase();
+    const batch = (id: number, status: BatchState["status"], quantity: bigint): BatchState => ({
+      id, gtin: "06970000000017", lot: "LOT 1/A", unit: "KGM", quantity, producer: caller, custodian: caller,
+      pendingRecipient: null, status, originRegion: 370686,
+    });
+    const { events, problems } = parseCaptureDocument(
+      documentOf([
+        observation({ action: "DELETE", bizStep: "disposing" }),
+        observation({ bizStep: "holding", disposition: "recalled", quantityList: [{ epcClass: digitalLinkClass("06970000000017", "LOT 1/A") }] }),
+      ]),
+      CHAIN_ID,
+    );
+    expect(problems).toEqual([]);
+    // Batch 1 active with 30 KGM; batch 2 of the same lot retired earlier.
+    const snapshot = { products: new Set(["06970000000017"]), batches: [batch(1, "active", 30n), batch(2, "retired", 20n)] };
+    const plan = planCapture(events, caller, snapshot, 3);
+    expect(plan.problems).toEqual([]);
+    expect(plan.calls.map((c) => [c.function, c.args])).toEqual([
+      ["retire", { batchId: 1, quantity: 5, reasonHash: sha256Hex(canonicalJson(events[0].raw)) }],
+      ["recall", { batchId: 1, reasonHash: "0x" + "0".repeat(64) }],
+    ]);
+    expect(plan.outcomes.map((o) => [o.recordedAs, o.batchIds, o.createdBatchIds])).toEqual([
+      ["retire", [3], [3]],
+      ["recall", [1], []],
+    ]);
   });
 
   it("names escaped JSON pointers, refuses documents that are not capture documents, and bounds the event count", () => {

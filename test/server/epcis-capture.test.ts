@@ -327,6 +327,120 @@ describe(`EPCIS capture: documents become ledger operations in one transaction (
       ]);
     });
 
+    describe("ObjectEvent DELETE: the lot leaves the supply chain (ProvenanceLedger.retire)", () => {
+      const retirement = (lot: string, quantity: number, fields: Record<string, unknown> = {}) => ({
+        type: "ObjectEvent", eventTime: "2026-09-06T08:00:00Z", eventTimeZoneOffset: "+00:00", action: "DELETE",
+        quantityList: [{ epcClass: digitalLinkClass(GTIN.demo, lot), quantity, uom: "KGM" }],
+        ...fields,
+      });
+      const commissioned = async (lot: string, quantity: number): Promise<number> => {
+        const made = await capture(documentOf(commissioning(GTIN.demo, lot, quantity, "KGM")), producer.token, `retire-0-${lot}`);
+        expect(made.status, JSON.stringify(made.body)).toBe(200);
+        await system.sync();
+        return made.body.captured[0].createdBatchIds[0];
+      };
+
+      it("retires part of a lot (destroyed) and then the rest (decommissioned), and exports both back as DELETE", async () => {
+        const lot = `RETIRE-${hexlify(randomBytes(3))}`;
+        const batchId = await commissioned(lot, 50);
+        // GS1's destroying, without a reason: the ledger keeps the SHA-256 of the event as sent.
+        const destroyed = retirement(lot, 20, { bizStep: "destroying", disposition: "destroyed", readPoint: { id: "urn:epc:id:sgln:0614141.00777.0" } });
+        const reason = { "tracefin:reasonHash": sha256Hex("sold to consumers at the farm shop") };
+        const decommissioned = retirement(lot, 30, { bizStep: "decommissioning", disposition: "inactive", ...reason });
+        const answer = await capture(documentOf(destroyed, decommissioned), producer.token, `retire-1-${lot}`);
+        expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+        expect(answer.body.events.map((e: any) => e.name)).toEqual(["BatchSplit", "BatchRetired", "BatchRetired"]);
+        const part = Number(answer.body.events[0].args.childId);
+        expect(answer.body.captured).toEqual([
+          expect.objectContaining({ recordedAs: "retire", batchIds: [part], createdBatchIds: [part], notKept: [] }),
+          expect.objectContaining({ recordedAs: "retire", batchIds: [batchId], createdBatchIds: [], notKept: [] }),
+        ]);
+        await system.sync();
+
+        for (const id of [part, batchId]) expect((await read(`/api/v1/batches/${id}`)).body).toMatchObject({ status: "retired" });
+        const destroyedHash = sha256Hex(canonicalJson(destroyed));
+        const exportedPart = await exportOf(part);
+        expect(exportedPart.map((e) => [e.action, e.bizStep])).toEqual([["OBSERVE", "picking"], ["DELETE", "decommissioning"]]);
+        // The ledger knows a retirement, not its kind: destroying comes back as the generic decommissioning, with the event's hash.
+        expect(shape(exportedPart[1])).toEqual({ ...shape(destroyed), bizStep: "decommissioning", disposition: "inactive" });
+        expect(exportedPart[1]).toMatchObject({ "tracefin:reasonHash": destroyedHash, "tracefin:batchId": part });
+        const exported = await exportOf(batchId);
+        expect(exported.map((e) => [e.action, e.bizStep])).toEqual([["ADD", "commissioning"], ["OBSERVE", "picking"], ["DELETE", "decommissioning"]]);
+        expect(shape(exported[2])).toEqual(shape(decommissioned));
+        expect(exported[2]["tracefin:reasonHash"]).toBe(reason["tracefin:reasonHash"]);
+        const timeline = (await read(`/api/v1/batches/${batchId}/events?type=retired`)).body;
+        expect(timeline.items).toEqual([expect.objectContaining({ type: "retired", quantity: "30", details: { reasonHash: reason["tracefin:reasonHash"] } })]);
+      });
+
+      it("takes a DELETE without a bizStep, and retail_selling; refuses other bizSteps and a DELETE without a quantity (400)", async () => {
+        const lot = `RETAIL-${hexlify(randomBytes(3))}`;
+        const batchId = await commissioned(lot, 10);
+        const bad = await capture(
+          documentOf(
+            retirement(lot, 1, { bizStep: "shipping" }),
+            { ...retirement(lot, 1), quantityList: [{ epcClass: digitalLinkClass(GTIN.demo, lot) }] },
+            retirement(lot, 1, { "tracefin:reasonHash": "not a hash" }),
+          ),
+          producer.token,
+          `retail-bad-${lot}`,
+        );
+        expect(bad.status).toBe(400);
+        expect(bad.body.error.details.map((p: any) => p.field)).toEqual([
+          "/epcisBody/eventList/0/bizStep",
+          "/epcisBody/eventList/1/quantityList/0/quantity",
+          "/epcisBody/eventList/2/tracefin:reasonHash",
+        ]);
+        const answer = await capture(documentOf(retirement(lot, 4, { bizStep: "retail_selling", disposition: "retail_sold" }), retirement(lot, 6)), producer.token, `retail-${lot}`);
+        expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+        const [part] = answer.body.captured[0].createdBatchIds;
+        expect(answer.body.captured.map((c: any) => [c.recordedAs, c.batchIds])).toEqual([["retire", [part]], ["retire", [batchId]]]);
+      });
+
+      it("refuses a DELETE of a batch in transit or of another member's batch: 400 when no batch of the lot fits, 422 naming the event when tracefin:batchId names it", async () => {
+        const lot = `AWAY-${hexlify(randomBytes(3))}`;
+        const batchId = await commissioned(lot, 10);
+        const shipAll = {
+          type: "ObjectEvent", eventTime: "2026-09-05T08:00:00Z", eventTimeZoneOffset: "+00:00", action: "OBSERVE", bizStep: "shipping",
+          quantityList: [{ epcClass: digitalLinkClass(GTIN.demo, lot), quantity: 10, uom: "KGM" }],
+          destinationList: [{ type: "possessing_party", destination: partyUri(chainId, buyer.address) }],
+        };
+        expect((await capture(documentOf(shipAll), producer.token, `away-ship-${lot}`)).status).toBe(200);
+        await system.sync();
+        const nonce = await nonceOf(producer.address);
+
+        // In transit: the shipper no longer has an active batch of the lot; the recipient has none yet.
+        for (const [who, token] of [["producer", producer.token], ["buyer", buyer.token]] as const) {
+          const unresolved = await capture(documentOf(retirement(lot, 10, { bizStep: "destroying" })), token, `away-1-${who}-${lot}`);
+          expect(unresolved.status, JSON.stringify(unresolved.body)).toBe(400);
+          expect(unresolved.body.error.details).toEqual([
+            { field: "/epcisBody/eventList/0/quantityList/0/epcClass", message: expect.stringContaining("is held by you and active") },
+          ]);
+        }
+        // Named by tracefin:batchId (as the export writes it): the contract refuses, and the answer names the event.
+        const named = retirement(lot, 10, { "tracefin:batchId": batchId });
+        const inTransit = await capture(documentOf(commissioning(GTIN.demo, `${lot}-B`, 5, "KGM"), named), producer.token, `away-2-${lot}`);
+        expect(inTransit.status, JSON.stringify(inTransit.body)).toBe(422);
+        expect(inTransit.body.error.code).toBe("CONTRACT_REVERT");
+        expect(inTransit.body.error.message).toMatch(/^event \/epcisBody\/eventList\/1: batch \d+ is in transit \(BatchInTransit\)$/);
+        expect(inTransit.body.error.details).toMatchObject({ error: "BatchInTransit", field: "/epcisBody/eventList/1", callIndex: 1, call: expect.stringContaining("ProvenanceLedger.retire(") });
+        expect(await nonceOf(producer.address)).toBe(nonce);
+
+        // Received by the buyer: now it is the buyer's, and the producer cannot retire it.
+        const receiving = { ...shipAll, bizStep: "receiving", disposition: "in_progress", destinationList: undefined };
+        expect((await capture(documentOf(receiving), buyer.token, `away-receive-${lot}`)).status).toBe(200);
+        await system.sync();
+        const notHeld = await capture(documentOf(retirement(lot, 10)), producer.token, `away-3-${lot}`);
+        expect(notHeld.status).toBe(400);
+        const notCustodian = await capture(documentOf(named), producer.token, `away-4-${lot}`);
+        expect(notCustodian.status, JSON.stringify(notCustodian.body)).toBe(422);
+        expect(notCustodian.body.error.details).toMatchObject({ error: "NotCustodian", field: "/epcisBody/eventList/0" });
+        // The buyer, its custodian, retires it.
+        const mine = await capture(documentOf(retirement(lot, 10, { bizStep: "disposing" })), buyer.token, `away-5-${lot}`);
+        expect(mine.status, JSON.stringify(mine.body)).toBe(200);
+        expect(mine.body.captured[0]).toMatchObject({ recordedAs: "retire", batchIds: [batchId] });
+      });
+    });
+
     it("answers 422 naming the event when the caller lacks the role: an ENTERPRISE records no inspection", async () => {
       const lot = `INSPECT-${hexlify(randomBytes(3))}`;
       expect((await capture(documentOf(commissioning(GTIN.demo, lot, 5, "KGM")), producer.token, `inspect-0-${lot}`)).status).toBe(200);
@@ -344,7 +458,7 @@ describe(`EPCIS capture: documents become ledger operations in one transaction (
       const bad = documentOf(
         { ...commissioning(GTIN.demo, "A-1", 10, "KGM"), quantityList: [{ epcClass: digitalLinkClass(GTIN.demo, "A-1"), quantity: 2.5, uom: "KGM" }] },
         { type: "AssociationEvent", eventTime: "2026-09-01T08:00:00Z", eventTimeZoneOffset: "+00:00", action: "ADD" },
-        { ...commissioning(GTIN.demo, "A-2", 10, "KGM"), action: "DELETE", bizStep: "decommissioning" },
+        { ...commissioning(GTIN.demo, "A-2", 10, "KGM"), action: "DELETE", bizStep: "commissioning" },
         { ...commissioning(GTIN.demo, "A-3", 10, "kilograms"), ilmd: {} },
         { type: "ObjectEvent", eventTime: "yesterday", eventTimeZoneOffset: "+00:00", action: "OBSERVE", bizStep: "shipping",
           quantityList: [{ epcClass: "urn:epc:id:sgtin:0614141.107346.2017", quantity: 1, uom: "H87" }],
@@ -357,7 +471,7 @@ describe(`EPCIS capture: documents become ledger operations in one transaction (
         [
           "/epcisBody/eventList/0/quantityList/0/quantity",
           "/epcisBody/eventList/1/type",
-          "/epcisBody/eventList/2/action",
+          "/epcisBody/eventList/2/bizStep",
           "/epcisBody/eventList/3/quantityList/0/uom",
           "/epcisBody/eventList/3/ilmd/tracefin:originRegion",
           "/epcisBody/eventList/4/eventTime",

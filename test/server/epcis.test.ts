@@ -259,7 +259,7 @@ describe(`EPCIS 2.0 export of batch events (${databaseKind})`, () => {
   });
 
   describe("mapping of ledger events the demo story does not produce", () => {
-    it("maps a rejected shipment, a hold release and documents without hashes", () => {
+    it("maps a rejected shipment, a hold release, a retirement and documents without hashes", () => {
       const { events } = syntheticExport();
       expect(events.map(shape)).toEqual([
         ["ObjectEvent", "ADD", "commissioning", "active"],
@@ -269,8 +269,9 @@ describe(`EPCIS 2.0 export of batch events (${databaseKind})`, () => {
         ["ObjectEvent", "OBSERVE", "inspecting", "conformant"],
         ["ObjectEvent", "OBSERVE", "holding", "non_sellable_other"],
         ["ObjectEvent", "OBSERVE", "holding", "available"],
+        ["ObjectEvent", "DELETE", "decommissioning", "inactive"],
       ]);
-      const [commissioned, shipped, rejected, cancelled, inspected, , released] = events;
+      const [commissioned, shipped, rejected, cancelled, inspected, , released, retired] = events;
       // No lot: the GTIN alone identifies the class.
       expect(commissioned.quantityList).toEqual([{ epcClass: "https://id.gs1.org/01/09506000134352", quantity: 5, uom: "KGM" }]);
       expect(commissioned.ilmd).not.toHaveProperty("cbvmda:lotNumber");
@@ -291,6 +292,14 @@ describe(`EPCIS 2.0 export of batch events (${databaseKind})`, () => {
       });
       expect(inspected).not.toHaveProperty("certificationInfo");
       expect(released.persistentDisposition).toEqual({ unset: ["non_sellable_other"] });
+      // A retirement: the quantity taken out of the supply chain, by its custodian, with the reason's hash.
+      expect(retired).toMatchObject({
+        quantityList: [{ epcClass: "https://id.gs1.org/01/09506000134352", quantity: 2, uom: "KGM" }],
+        "tracefin:actor": partyUri(31337, RECIPIENT),
+        "tracefin:reasonHash": doc("destroyed: certificate D-17"),
+        "tracefin:batchId": 42,
+      });
+      expect(retired).not.toHaveProperty("persistentDisposition");
     });
 
     it("builds identifiers as GS1 Digital Link, did:pkh, RFC 6920 ni: and RFC 4122 name-based UUIDs", () => {
@@ -372,7 +381,7 @@ describe(`EPCIS 2.0 export of batch events (${databaseKind})`, () => {
 const SHIPPER = "0x70997970c51812dc3a010c7d01b50e0d17dc79c8";
 const RECIPIENT = "0x3c44cdddb6a900fa2b585dd299e03d12fa4293bc";
 
-/** Rows as the indexer would write them for a rejected and a cancelled shipment and a released hold. */
+/** Rows as the indexer would write them for a rejected and a cancelled shipment, a released hold and a retirement. */
 function syntheticExport() {
   let block = 100;
   const row = (type: TraceEventRow["type"], fields: Partial<TraceEventRow> = {}): TraceEventRow => {
@@ -406,6 +415,7 @@ function syntheticExport() {
     row("inspected", { actor: RECIPIENT, documentHash: ZERO_HASH, details: { passed: true } }),
     row("held", { details: { reasonHash: doc("complaint") } }),
     row("hold_released", { details: { reasonHash: doc("complaint cleared") } }),
+    row("retired", { actor: RECIPIENT, quantity: "2", details: { reasonHash: doc("destroyed: certificate D-17") } }),
   ];
   const batches = new Map<number, BatchClass>([[42, { gtin: "09506000134352", lot: "", unit: "KGM", initialQuantity: "5" }]]);
   const events = toEpcisEvents(rows, { chainId: 31337, batches });

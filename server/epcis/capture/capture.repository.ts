@@ -13,6 +13,7 @@ function classesOf(intent: Intent): ClassRef[] {
     case "receive":
     case "reject":
     case "cancelShipment":
+    case "retire":
       return [intent.item];
     case "transform":
       return [...intent.inputs, ...intent.outputs];

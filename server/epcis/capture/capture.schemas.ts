@@ -20,9 +20,9 @@ const eventOutcomeSchema = z
     type: z.string().describe("The EPCIS event type"),
     recordedAs: z
       .string()
-      .describe("The ProvenanceLedger operation: commission, ship, receiveShipment, rejectShipment, cancelShipment, recordInspection, hold, releaseHold, recall, recordReading, transform, anchor; or how picking went with its shipment"),
+      .describe("The ProvenanceLedger operation: commission, ship, receiveShipment, rejectShipment, cancelShipment, recordInspection, hold, releaseHold, recall, retire, recordReading, transform, anchor; or how picking went with its shipment"),
     batchIds: z.array(z.number().int()).describe("The batches the event applied to"),
-    createdBatchIds: z.array(z.number().int()).describe("The batches it created: a commissioned lot, transformation outputs, the part split off for a shipment"),
+    createdBatchIds: z.array(z.number().int()).describe("The batches it created: a commissioned lot, transformation outputs, the part split off for a shipment or a retirement"),
     anchor: z
       .object({ root: z.string(), leaf: z.string(), proof: z.array(z.string()) })
       .optional()

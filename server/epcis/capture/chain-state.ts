@@ -4,7 +4,7 @@ import type { BatchState } from "./planner";
 
 const LEDGER = contractInterfaces.ProvenanceLedger;
 /** IProvenanceLedger.BatchStatus, in declaration order (None is a batch that does not exist). */
-const STATUSES: (BatchStatus | undefined)[] = [undefined, "active", "in_transit", "on_hold", "recalled", "consumed"];
+const STATUSES: (BatchStatus | undefined)[] = [undefined, "active", "in_transit", "on_hold", "recalled", "consumed", "retired"];
 const ZERO_ADDRESS = "0x" + "0".repeat(40);
 
 /**

@@ -29,6 +29,8 @@ export type Intent =
   | { kind: "reject" | "cancelShipment"; item: ClassRef; reasonHash: string }
   | { kind: "inspect"; items: ClassRef[]; passed: boolean; certificateHash: string }
   | { kind: "hold" | "releaseHold" | "recall"; items: ClassRef[]; reasonHash: string }
+  /** ObjectEvent DELETE: the lot (all or part of a batch) leaves the supply chain for good. */
+  | { kind: "retire"; item: ClassRef & { quantity: number }; reasonHash: string }
   /** No custody change: recorded as a reading of each batch named, or anchored when it names none. */
   | { kind: "observe"; items: ClassRef[]; readingHash: string }
   | {
@@ -64,7 +66,10 @@ const DISPOSITION_KEPT: Partial<Record<Intent["kind"], string | undefined>> = {
   receive: "in_progress",
   reject: "returned",
   cancelShipment: "active",
+  retire: "inactive",
 };
+/** bizSteps an ObjectEvent DELETE may have (or none): each takes the lot out of the supply chain. */
+export const RETIRING_BIZ_STEPS = ["decommissioning", "destroying", "disposing", "retail_selling"] as const;
 const ZERO_HASH = "0x" + "0".repeat(64);
 const BYTES32 = /^0x[0-9a-fA-F]{64}$/;
 const UNIT = /^[A-Z0-9]{2,3}$/;
@@ -283,11 +288,11 @@ function parseEvent(input: unknown, index: number, ctx: ParseContext): CapturedE
     const action = read("action");
     const bizStep = cbvTerm(read("bizStep"), "BizStep");
     const disposition = cbvTerm(read("disposition"), "Disp");
-    if (action === "DELETE") {
-      problem(at("action"), "DELETE (decommissioning, destroying) is not supported: the ledger retires a lot only by consuming it in a transformation");
-    } else if (action !== "ADD" && action !== "OBSERVE") problem(at("action"), "must be ADD or OBSERVE (DELETE is not supported)");
+    if (action !== "ADD" && action !== "OBSERVE" && action !== "DELETE") problem(at("action"), "must be ADD, OBSERVE or DELETE");
     const items = quantities("quantityList", {});
-    if (action === "ADD") {
+    if (action === "DELETE") {
+      intent = retirement(bizStep, items);
+    } else if (action === "ADD") {
       if (bizStep !== "commissioning") problem(at("bizStep"), "must be commissioning with action ADD (the only way a lot enters the ledger outside a transformation)");
       intent = commissioning(items, eventTime ?? 0);
     } else if (action === "OBSERVE") {
@@ -325,8 +330,11 @@ function parseEvent(input: unknown, index: number, ctx: ParseContext): CapturedE
     intent = observation(quantities("quantityList", {}));
   }
   if (intent?.kind === "observe") intent.readingHash = readingHash();
+  /** A retirement without a stated reason keeps the whole event as its hash, as an observation does. */
+  const keptWhole = intent?.kind === "observe" || (intent?.kind === "retire" && event[extField("reasonHash")] === undefined);
+  if (intent?.kind === "retire") intent.reasonHash = retirementReason();
   if (fields.length > 0 || !intent || eventTime === undefined || typeof type !== "string") return undefined;
-  const notKept = intent.kind === "observe" ? [] : Object.keys(event).filter((key) => !used.has(key));
+  const notKept = keptWhole ? [] : Object.keys(event).filter((key) => !used.has(key));
   return { index, pointer: base, type, eventID, eventTime, intent, batchHint, notKept, raw: event };
 
   function parseTime(value: unknown): number | undefined {
@@ -345,11 +353,37 @@ function parseEvent(input: unknown, index: number, ctx: ParseContext): CapturedE
 
   /** An observation's hash: the one the event states (as the export writes it), else SHA-256 of the event's canonical JSON. */
   function readingHash(): string {
-    const stated = event[extField("readingHash")];
+    return statedOrEventHash("readingHash");
+  }
+
+  /** A retirement's reason: `tracefin:reasonHash` if the event states it, else SHA-256 of the event's canonical JSON. */
+  function retirementReason(): string {
+    return statedOrEventHash("reasonHash");
+  }
+
+  function statedOrEventHash(name: string): string {
+    const stated = event[extField(name)];
+    used.add(extField(name));
     if (stated === undefined) return sha256Hex(canonicalJson(event));
     if (typeof stated === "string" && BYTES32.test(stated)) return stated.toLowerCase();
-    problem(at(extField("readingHash")), "must be a 0x-prefixed SHA-256 (32 bytes of hex)");
+    problem(at(extField(name)), "must be a 0x-prefixed SHA-256 (32 bytes of hex)");
     return ZERO_HASH;
+  }
+
+  /**
+   * ObjectEvent DELETE: decommissioning, destroying, disposing, retail_selling or no bizStep, of one
+   * lot with its quantity. The ledger records the retirement (its export is decommissioning /
+   * inactive); the bizStep and disposition sent are kept only inside the event's hash.
+   */
+  function retirement(bizStep: string | undefined, items: ClassRef[]): Intent | undefined {
+    if (bizStep !== undefined && !(RETIRING_BIZ_STEPS as readonly string[]).includes(bizStep)) {
+      problem(at("bizStep"), `must be one of ${RETIRING_BIZ_STEPS.join(", ")} (or absent) with action DELETE: the lot leaves the supply chain`);
+    }
+    if (bizStep !== "decommissioning" && bizStep !== undefined) used.delete("bizStep");
+    const item = oneItem(items, "quantityList");
+    if (item && item.quantity === undefined && !refusedUnder(item.pointer)) problem(item.pointer + "/quantity", "is required: how much of the lot is retired");
+    if (!item || item.quantity === undefined) return undefined;
+    return { kind: "retire", item: item as ClassRef & { quantity: number }, reasonHash: "" };
   }
 
   function commissioning(items: ClassRef[], time: number): Intent | undefined {

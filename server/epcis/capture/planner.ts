@@ -71,7 +71,10 @@ const PURPOSES: Record<Purpose, { describe: string; fits(batch: BatchState, call
   outgoing: { describe: "shipped by you and in transit", fits: (b, caller) => b.status === "in_transit" && b.custodian === caller },
   holdable: { describe: "active", fits: (b) => b.status === "active" },
   onHold: { describe: "on hold", fits: (b) => b.status === "on_hold" },
-  recallable: { describe: "neither recalled nor consumed", fits: (b) => b.status !== "recalled" && b.status !== "consumed" },
+  recallable: {
+    describe: "neither recalled, consumed nor retired",
+    fits: (b) => b.status !== "recalled" && b.status !== "consumed" && b.status !== "retired",
+  },
   any: { describe: "on the ledger", fits: () => true },
 };
 
@@ -285,6 +288,24 @@ export function planCapture(events: readonly CapturedEvent[], caller: string, sn
           outcome.batchIds.push(batch.id);
         }
         return;
+      case "retire": {
+        // The caller's active batch of the lot (tracefin:batchId may name another: the contract then refuses it).
+        const batch = resolve(event, intent.item, "held");
+        if (!batch) return;
+        call(event, "retire", { batchId: batch.id, quantity: intent.item.quantity, reasonHash: intent.reasonHash });
+        let retired = batch;
+        const quantity = BigInt(intent.item.quantity);
+        // Retiring part of a batch splits it (the contract does so): the part retired is a new batch.
+        if (quantity < batch.quantity) {
+          batch.quantity -= quantity;
+          const { gtin, lot, unit, producer, custodian, originRegion } = batch;
+          retired = create(event, { gtin, lot, unit, producer, custodian, originRegion, quantity, pendingRecipient: null, status: "active" });
+          outcome.createdBatchIds.push(retired.id);
+        }
+        retired.status = "retired";
+        outcome.batchIds.push(retired.id);
+        return;
+      }
       case "observe":
         if (intent.items.length === 0) {
           outcome.recordedAs = "anchor";
