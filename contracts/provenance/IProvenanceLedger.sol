@@ -222,14 +222,18 @@ interface IProvenanceLedger {
 
     /// @notice Recalls a batch for good; it can never be shipped, received or transformed again. A batch
     /// under a warehouse receipt can be recalled too; its receipt then can no longer be redeemed.
-    /// @dev Requirements: as for {hold}; batch not recalled, consumed or retired. A pending shipment is cancelled
+    /// A retired batch can be recalled too: goods sold to consumers are what a recall is for. Its status
+    /// then shows Recalled; its retirement stays in its history ({BatchRetired}), quantity and custodian
+    /// unchanged.
+    /// @dev Requirements: as for {hold}; batch not recalled or consumed. A pending shipment is cancelled
     /// with the recall. Emits {RecallIssued}.
     function recall(uint256 batchId, bytes32 reasonHash) external;
 
     /// @notice Retires `quantity` of a batch: the goods leave the supply chain for good (destroyed,
     /// disposed of, sold to end consumers). Retiring less than the whole batch first splits a child
     /// batch off, which is retired instead; the rest stays active with the caller. A retired batch
-    /// can never be shipped, received, transformed, held, recalled or put under a warehouse receipt.
+    /// can never be shipped, received, transformed, held or put under a warehouse receipt; it can still be
+    /// recalled (see {recall}).
     /// @dev Requirements: caller is an active member ({IMemberRegistry-MissingRole}) and the batch's
     /// custodian ({NotCustodian}), as for {ship}; batch exists ({UnknownBatch}) and is active
     /// ({BatchInTransit}, {BatchOnHold}, {BatchRecalled}, {BatchConsumed}, {BatchIsRetired}), not under

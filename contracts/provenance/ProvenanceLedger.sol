@@ -187,7 +187,6 @@ contract ProvenanceLedger is IProvenanceLedger, Multicall {
         BatchStatus status = batch.status;
         if (status == BatchStatus.Recalled) revert BatchRecalled(batchId);
         if (status == BatchStatus.Consumed) revert BatchConsumed(batchId);
-        if (status == BatchStatus.Retired) revert BatchIsRetired(batchId);
         batch.status = BatchStatus.Recalled;
         batch.pendingRecipient = address(0);
         emit RecallIssued(batchId, msg.sender, reasonHash);

@@ -162,7 +162,7 @@ describe("ProvenanceLedger: retire", function () {
     });
   });
 
-  describe("a retired batch is final", function () {
+  describe("a retired batch has left the supply chain", function () {
     async function retiredFixture() {
       const f = await loadFixture(applesAtJuicePlantFixture);
       await f.ledger.connect(f.juicePlant).retire(f.appleBatch, APPLE_QUANTITY, REASON);
@@ -188,16 +188,34 @@ describe("ProvenanceLedger: retire", function () {
         .withArgs(appleBatch);
     });
 
-    it("hold and recall refuse it with BatchIsRetired; releaseHold with BatchNotOnHold", async function () {
+    it("hold refuses it with BatchIsRetired; releaseHold with BatchNotOnHold", async function () {
       const { ledger, orchard, regulator, appleBatch } = await loadFixture(retiredFixture);
       await expect(ledger.connect(orchard).hold(appleBatch, ZERO_HASH))
         .to.be.revertedWithCustomError(ledger, "BatchIsRetired")
         .withArgs(appleBatch);
-      await expect(ledger.connect(regulator).recall(appleBatch, ZERO_HASH))
-        .to.be.revertedWithCustomError(ledger, "BatchIsRetired")
-        .withArgs(appleBatch);
       await expect(ledger.connect(regulator).releaseHold(appleBatch, ZERO_HASH))
         .to.be.revertedWithCustomError(ledger, "BatchNotOnHold")
+        .withArgs(appleBatch);
+    });
+
+    it("can still be recalled (goods sold to consumers): Recalled, same quantity and custodian, and still refused by ship and retire", async function () {
+      const { ledger, juicePlant, warehouse, regulator, appleBatch } = await loadFixture(retiredFixture);
+      const before = await ledger.batchOf(appleBatch);
+      const reason = hashOf("recall: patulin above limit");
+      await expect(ledger.connect(regulator).recall(appleBatch, reason))
+        .to.emit(ledger, "RecallIssued")
+        .withArgs(appleBatch, regulator.address, reason);
+      const after = await ledger.batchOf(appleBatch);
+      expect(after.status).to.equal(BatchStatus.Recalled);
+      expect([after.quantity, after.custodian]).to.deep.equal([before.quantity, before.custodian]);
+      await expect(ledger.connect(regulator).recall(appleBatch, reason))
+        .to.be.revertedWithCustomError(ledger, "BatchRecalled")
+        .withArgs(appleBatch);
+      await expect(ledger.connect(juicePlant).retire(appleBatch, 1n, ZERO_HASH))
+        .to.be.revertedWithCustomError(ledger, "BatchRecalled")
+        .withArgs(appleBatch);
+      await expect(ledger.connect(juicePlant).ship(appleBatch, warehouse.address, 1n, ZERO_ADDRESS, ZERO_HASH))
+        .to.be.revertedWithCustomError(ledger, "BatchRecalled")
         .withArgs(appleBatch);
     });
 

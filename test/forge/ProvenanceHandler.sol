@@ -265,7 +265,9 @@ contract ProvenanceHandler is ForgeBase {
     /// recalls do not drain the population of usable batches too quickly.
     function recall(uint256 batchSeed, uint8 statusSeed, bool byRegulator) external {
         if (batchSeed % 4 != 0) return;
-        IProvenanceLedger.BatchStatus status = IProvenanceLedger.BatchStatus(1 + (statusSeed % 3)); // Active..OnHold
+        // Active, InTransit, OnHold, or Retired (goods sold to consumers are what a recall is for).
+        uint8[4] memory recallable = [1, 2, 3, 6];
+        IProvenanceLedger.BatchStatus status = IProvenanceLedger.BatchStatus(recallable[statusSeed % 4]);
         (uint256 batchId, bool found) = _findBatch(batchSeed / 4, status);
         if (!found) return;
         address by = byRegulator ? regulator : ledger.batchOf(batchId).producer;

@@ -138,15 +138,20 @@ contract ProvenanceInvariants is ProvenanceFixture {
         require(ledger.batchOf(n + 1).status == IProvenanceLedger.BatchStatus.None, "batch beyond batchCount");
     }
 
-    /// (2b) Retirement is final: every batch ever retired is still retired, with the quantity and the
-    /// custodian it had; the retired quantity per unit is what the retired batches hold.
-    function invariant_retiredIsFinal() public view {
+    /// (2b) Retired goods stay out of the supply chain: every batch ever retired is still retired (or
+    /// recalled since), with the quantity and the custodian it had; the retired quantity per unit is
+    /// what the retired batches hold.
+    function invariant_retiredStaysOut() public view {
         uint256[] memory ids = handler.retiredIds();
         bytes3[] memory u = handler.units();
         uint256[] memory sums = new uint256[](u.length);
         for (uint256 i; i < ids.length; ++i) {
             IProvenanceLedger.Batch memory b = ledger.batchOf(ids[i]);
-            require(b.status == IProvenanceLedger.BatchStatus.Retired, "retired batch changed status");
+            // A retired batch only ever changes to Recalled (a recall of goods already sold).
+            require(
+                b.status == IProvenanceLedger.BatchStatus.Retired || b.status == IProvenanceLedger.BatchStatus.Recalled,
+                "retired batch changed status"
+            );
             require(b.quantity == handler.retiredQuantity(ids[i]) && b.quantity != 0, "retired batch changed quantity");
             require(b.custodian == handler.retiredCustodian(ids[i]), "retired batch changed custodian");
             for (uint256 k; k < u.length; ++k) {
@@ -209,7 +214,7 @@ contract ProvenanceInvariants is ProvenanceFixture {
         require(ledger.batchOf(2).status == IProvenanceLedger.BatchStatus.Retired, "whole not retired");
         invariant_quantityConserved();
         invariant_consumedIffEmpty();
-        invariant_retiredIsFinal();
+        invariant_retiredStaysOut();
         invariant_validActionsAccepted();
     }
 }

@@ -128,31 +128,33 @@ describe("EPCIS capture: the document parser", () => {
     ]);
   });
 
-  it("plans a partial retirement as retire on the caller's active batch (the part retired a new batch), and leaves retired batches out of a recall", () => {
+  it("plans a partial retirement as retire on the caller's active batch (the part retired a new batch); a retired lot can still be recalled", () => {
     const caller = ADDRESS.toLowerCase();
-    const batch = (id: number, status: BatchState["status"], quantity: bigint): BatchState => ({
-      id, gtin: "06970000000017", lot: "LOT 1/A", unit: "KGM", quantity, producer: caller, custodian: caller,
+    const batch = (id: number, status: BatchState["status"], quantity: bigint, lot = "LOT 1/A"): BatchState => ({
+      id, gtin: "06970000000017", lot, unit: "KGM", quantity, producer: caller, custodian: caller,
       pendingRecipient: null, status, originRegion: 370686,
     });
+    const recallOf = (lot: string) =>
+      observation({ bizStep: "holding", disposition: "recalled", quantityList: [{ epcClass: digitalLinkClass("06970000000017", lot) }] });
     const { events, problems } = parseCaptureDocument(
-      documentOf([
-        observation({ action: "DELETE", bizStep: "disposing" }),
-        observation({ bizStep: "holding", disposition: "recalled", quantityList: [{ epcClass: digitalLinkClass("06970000000017", "LOT 1/A") }] }),
-      ]),
+      documentOf([observation({ action: "DELETE", bizStep: "disposing" }), recallOf("LOT 2/B"), recallOf("LOT 1/A")]),
       CHAIN_ID,
     );
     expect(problems).toEqual([]);
-    // Batch 1 active with 30 KGM; batch 2 of the same lot retired earlier.
-    const snapshot = { products: new Set(["06970000000017"]), batches: [batch(1, "active", 30n), batch(2, "retired", 20n)] };
+    // Lot 1/A: batch 1 active with 30 KGM; lot 2/B: batch 2, sold to consumers (retired) earlier.
+    const snapshot = { products: new Set(["06970000000017"]), batches: [batch(1, "active", 30n), batch(2, "retired", 20n, "LOT 2/B")] };
     const plan = planCapture(events, caller, snapshot, 3);
-    expect(plan.problems).toEqual([]);
     expect(plan.calls.map((c) => [c.function, c.args])).toEqual([
       ["retire", { batchId: 1, quantity: 5, reasonHash: sha256Hex(canonicalJson(events[0].raw)) }],
-      ["recall", { batchId: 1, reasonHash: "0x" + "0".repeat(64) }],
+      ["recall", { batchId: 2, reasonHash: "0x" + "0".repeat(64) }],
     ]);
-    expect(plan.outcomes.map((o) => [o.recordedAs, o.batchIds, o.createdBatchIds])).toEqual([
+    expect(plan.outcomes.slice(0, 2).map((o) => [o.recordedAs, o.batchIds, o.createdBatchIds])).toEqual([
       ["retire", [3], [3]],
-      ["recall", [1], []],
+      ["recall", [2], []],
+    ]);
+    // Lot 1/A is now two batches (the active rest and the part retired): a recall names the one it means.
+    expect(plan.problems).toEqual([
+      { field: "/epcisBody/eventList/2/quantityList/0/epcClass", message: expect.stringMatching(/^batches 1, 3 are all lot "LOT 1\/A".*tracefin:batchId$/) },
     ]);
   });
 

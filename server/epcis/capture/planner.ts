@@ -71,10 +71,8 @@ const PURPOSES: Record<Purpose, { describe: string; fits(batch: BatchState, call
   outgoing: { describe: "shipped by you and in transit", fits: (b, caller) => b.status === "in_transit" && b.custodian === caller },
   holdable: { describe: "active", fits: (b) => b.status === "active" },
   onHold: { describe: "on hold", fits: (b) => b.status === "on_hold" },
-  recallable: {
-    describe: "neither recalled, consumed nor retired",
-    fits: (b) => b.status !== "recalled" && b.status !== "consumed" && b.status !== "retired",
-  },
+  // A retired batch can still be recalled: goods sold to consumers are what a recall is for.
+  recallable: { describe: "neither recalled nor consumed", fits: (b) => b.status !== "recalled" && b.status !== "consumed" },
   any: { describe: "on the ledger", fits: () => true },
 };
 
