@@ -1,24 +1,19 @@
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hexlify, parseEther, randomBytes } from "ethers";
 import { roleBits } from "../../shared/roles";
 import { sha256Hex } from "../../shared/hashing";
-import { createFileKeystore, type Keystore } from "../../server/signing/keystore";
-import { startAppOver, startTestSystem, type TestSystem } from "../support/system";
+import type { Keystore } from "../../server/signing/keystore";
+import { MANAGED_APP_DOMAIN, startManagedApp, startTestSystem, type TestSystem } from "../support/system";
 import { databaseKind } from "../support/database";
 import { bearer, demoWallet, request as send, tokenOf as signInToken, walletAt, type MessageSigner } from "../support/sign-in";
 
-const DOMAIN = "tracefin.test";
-const PASSPHRASE = "managed keys passphrase for tests only";
+const DOMAIN = MANAGED_APP_DOMAIN;
 const anchorWrite = (root = hexlify(randomBytes(32))) => ({ contract: "ProvenanceLedger", function: "anchor", args: { root, eventCount: 3, uri: "" } });
 
 describe(`managed signing through the API: the server signs for members who keep their key with it (${databaseKind})`, () => {
   let system: TestSystem;
   let closeApp: (() => Promise<void>) | undefined;
   let baseUrl: string;
-  let dir: string;
   let keystore: Keystore;
   let managed: string;
   let managedToken: string;
@@ -34,13 +29,8 @@ describe(`managed signing through the API: the server signs for members who keep
 
   beforeAll(async () => {
     system = await startTestSystem();
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), "tracefin-managed-"));
-    keystore = createFileKeystore(dir, PASSPHRASE, { scryptN: 1 << 10 });
-    const app = await startAppOver(system, {
-      auth: { jwtSecret: new Uint8Array(randomBytes(32)), domain: DOMAIN, rateLimit: { max: 10_000, windowMs: 60_000 } },
-      managedKeys: keystore,
-    });
-    baseUrl = app.baseUrl;
+    const app = await startManagedApp(system, "tracefin-managed-");
+    ({ baseUrl, keystore } = app);
     closeApp = app.close;
 
     // The consortium admin has the server create a key, admits its address and gives it gas.
@@ -58,7 +48,6 @@ describe(`managed signing through the API: the server signs for members who keep
   afterAll(async () => {
     await closeApp?.();
     await system?.stop();
-    if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
 
   it("signs, sends and answers the outcome with its events; the read API shows the result after the next sync", async () => {

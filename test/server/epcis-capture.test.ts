@@ -1,15 +1,14 @@
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hexlify, parseEther, randomBytes, Wallet } from "ethers";
 import { roleBits } from "../../shared/roles";
 import { sha256Hex } from "../../shared/hashing";
 import { canonicalJson, leafOf } from "../../shared/merkle";
-import { createFileKeystore, type Keystore } from "../../server/signing/keystore";
+import type { Keystore } from "../../server/signing/keystore";
 import { digitalLinkClass, partyUri, TRACEFIN_EPCIS_NAMESPACE } from "../../server/epcis/epcis.mapper";
 import { parseItemId } from "../../server/epcis/capture/identifiers";
-import { startAppOver, startTestSystem, type TestSystem } from "../support/system";
+import { MANAGED_APP_DOMAIN, startManagedApp, startTestSystem, type TestSystem } from "../support/system";
 import { databaseKind } from "../support/database";
 import { apiKeyOf, bearer, demoWallet, request as send, tokenOf as signInToken, walletAt, type MessageSigner } from "../support/sign-in";
 
@@ -19,8 +18,7 @@ const fixturesPresent = fs.existsSync(FIXTURES_DIR);
 const fixture = (name: string): any => JSON.parse(fs.readFileSync(path.join(FIXTURES_DIR, name), "utf8").replace(/^\uFEFF/, ""));
 const fixtureEvent = (name: string, index = 0): Record<string, any> => structuredClone(fixture(name).epcisBody.eventList[index]);
 
-const DOMAIN = "tracefin.test";
-const PASSPHRASE = "managed keys passphrase for tests only";
+const DOMAIN = MANAGED_APP_DOMAIN;
 const CONTEXT = ["https://ref.gs1.org/standards/epcis/epcis-context.jsonld", { tracefin: TRACEFIN_EPCIS_NAMESPACE }];
 const REGION = 370686; // Qixia, Yantai (GB/T 2260)
 
@@ -69,7 +67,6 @@ describe(`EPCIS capture: documents become ledger operations in one transaction (
   let system: TestSystem;
   let closeApp: (() => Promise<void>) | undefined;
   let baseUrl: string;
-  let dir: string;
   let keystore: Keystore;
   let chainId: number;
   const producer = { address: "", token: "" };
@@ -115,13 +112,8 @@ describe(`EPCIS capture: documents become ledger operations in one transaction (
   beforeAll(async () => {
     system = await startTestSystem();
     chainId = system.chain.deployment.chainId;
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), "tracefin-capture-"));
-    keystore = createFileKeystore(dir, PASSPHRASE, { scryptN: 1 << 10 });
-    const app = await startAppOver(system, {
-      auth: { jwtSecret: new Uint8Array(randomBytes(32)), domain: DOMAIN, rateLimit: { max: 10_000, windowMs: 60_000 } },
-      managedKeys: keystore,
-    });
-    baseUrl = app.baseUrl;
+    const app = await startManagedApp(system, "tracefin-capture-");
+    ({ baseUrl, keystore } = app);
     closeApp = app.close;
     const adminToken = await tokenOf(walletAt(0));
     producer.address = await managedMember("GS1 Example Producer", ["ENTERPRISE"], adminToken);
@@ -135,7 +127,6 @@ describe(`EPCIS capture: documents become ledger operations in one transaction (
   afterAll(async () => {
     await closeApp?.();
     await system?.stop();
-    if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
 
   describe.skipIf(!fixturesPresent)("round trip of GS1's examples that fit the model: capture, index, export, compare", () => {

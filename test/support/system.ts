@@ -1,10 +1,14 @@
 import { randomBytes } from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import type { Server } from "node:http";
 import { RpcClient } from "../../shared/chain/rpc";
 import { createLogger } from "../../shared/logger";
 import { createIndexer } from "../../indexer/sync";
 import { createApp, type AppOptions } from "../../server/app";
 import { listen } from "../../server/index";
+import { createFileKeystore, type Keystore } from "../../server/signing/keystore";
 import { loadDemoScenario, DEMO_MEMBERS, type DemoMemberKey, type DemoResult } from "../../scripts/demo/scenario";
 import { startTestChain, type TestChain } from "./chain";
 import { openTestDatabase } from "./database";
@@ -102,5 +106,32 @@ export async function startAppOver(
   return {
     baseUrl: `http://127.0.0.1:${(server.address() as { port: number }).port}`,
     close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** Where startManagedApp's instances expect sign-in messages to come from. */
+export const MANAGED_APP_DOMAIN = "tracefin.test";
+
+/**
+ * A second API instance that signs for members (managed signing): a keystore in a temporary folder
+ * (cheap scrypt, for tests), sign-in for MANAGED_APP_DOMAIN. `close` stops it and removes the keys.
+ */
+export async function startManagedApp(
+  system: TestSystem,
+  folderPrefix: string,
+): Promise<{ baseUrl: string; keystore: Keystore; close(): Promise<void> }> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), folderPrefix));
+  const keystore = createFileKeystore(dir, "managed keys passphrase for tests only", { scryptN: 1 << 10 });
+  const app = await startAppOver(system, {
+    auth: { jwtSecret: new Uint8Array(randomBytes(32)), domain: MANAGED_APP_DOMAIN, rateLimit: { max: 10_000, windowMs: 60_000 } },
+    managedKeys: keystore,
+  });
+  return {
+    baseUrl: app.baseUrl,
+    keystore,
+    async close() {
+      await app.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
   };
 }

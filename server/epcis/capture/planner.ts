@@ -95,6 +95,16 @@ export function planCapture(events: readonly CapturedEvent[], caller: string, sn
     return batch;
   };
 
+  /** A call that takes part of a batch (ship, retire) splits it, as the contract does: the part is a new batch. */
+  const partOf = (event: CapturedEvent, batch: BatchState, quantity: bigint, outcome: EventOutcome): BatchState => {
+    if (quantity >= batch.quantity) return batch;
+    batch.quantity -= quantity;
+    const { gtin, lot, unit, producer, custodian, originRegion } = batch;
+    const part = create(event, { gtin, lot, unit, producer, custodian, originRegion, quantity, pendingRecipient: null, status: "active" });
+    outcome.createdBatchIds.push(part.id);
+    return part;
+  };
+
   /**
    * A reading or inspection names its batch by id and is checked only for the batch existing. The id
    * of a batch this document creates is a prediction: should another member's batch be mined first,
@@ -225,16 +235,8 @@ export function planCapture(events: readonly CapturedEvent[], caller: string, sn
         const batch = resolve(event, intent.item, "held");
         if (!batch) return;
         call(event, "ship", { batchId: batch.id, to: intent.to, quantity: intent.item.quantity, carrier: intent.carrier, documentHash: intent.documentHash });
-        let shipped = batch;
-        const quantity = BigInt(intent.item.quantity);
-        // Shipping part of a batch splits it (the contract does so): the part shipped is a new batch.
-        if (quantity < batch.quantity) {
-          batch.quantity -= quantity;
-          const { gtin, lot, unit, producer, custodian, originRegion } = batch;
-          shipped = create(event, { gtin, lot, unit, producer, custodian, originRegion, quantity, pendingRecipient: null, status: "active" });
-          outcome.createdBatchIds.push(shipped.id);
-          if (pick) pick.outcome.createdBatchIds.push(shipped.id);
-        }
+        const shipped = partOf(event, batch, BigInt(intent.item.quantity), outcome);
+        if (shipped !== batch && pick) pick.outcome.createdBatchIds.push(shipped.id);
         shipped.status = "in_transit";
         shipped.pendingRecipient = intent.to;
         outcome.batchIds.push(shipped.id);
@@ -291,15 +293,7 @@ export function planCapture(events: readonly CapturedEvent[], caller: string, sn
         const batch = resolve(event, intent.item, "held");
         if (!batch) return;
         call(event, "retire", { batchId: batch.id, quantity: intent.item.quantity, reasonHash: intent.reasonHash });
-        let retired = batch;
-        const quantity = BigInt(intent.item.quantity);
-        // Retiring part of a batch splits it (the contract does so): the part retired is a new batch.
-        if (quantity < batch.quantity) {
-          batch.quantity -= quantity;
-          const { gtin, lot, unit, producer, custodian, originRegion } = batch;
-          retired = create(event, { gtin, lot, unit, producer, custodian, originRegion, quantity, pendingRecipient: null, status: "active" });
-          outcome.createdBatchIds.push(retired.id);
-        }
+        const retired = partOf(event, batch, BigInt(intent.item.quantity), outcome);
         retired.status = "retired";
         outcome.batchIds.push(retired.id);
         return;
