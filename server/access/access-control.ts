@@ -25,51 +25,55 @@ export function accessRuleOf(operationId: string): AccessRule {
 const LOGGED_TIERS = new Set<AccessRule["tier"]>(["party", "oversight"]);
 
 /**
- * Enforces ACCESS_POLICY for every operation of the RouteTable, in two steps:
- * `admit` before the request is parsed (a credential is needed, the right kind and scope), and
- * `authorize` once the path and query are valid (the rule's own test, e.g. being party to the asset).
+ * Enforces ACCESS_POLICY for the RouteTable. `guard` is called once per operation when routes are
+ * mounted (its rule, label and whether it is logged are settled then) and answers the per-request
+ * steps: `admit` before the request is parsed (a credential is needed, the right kind and scope),
+ * `authorize` once the path and query are valid (the rule's own test, e.g. being party to the
+ * asset), and `watch`, which logs the request when it finishes if it read private data.
  */
 export function createAccessControl(deps: { parties: PartyResolver; log?: AccessLog }) {
-  const label = (operation: GuardedOperation) => `${operation.method.toUpperCase()} ${operation.path}`;
-
   return {
-    admit(operation: GuardedOperation, caller: Caller): void {
+    guard(operation: GuardedOperation) {
       const rule = accessRuleOf(operation.operationId);
-      if (rule.tier === "public" && !operation.credential) return;
-      if (caller.kind === "anonymous") throw describeRefusal(label(operation), rule, caller);
-      if (operation.credential === "token" && caller.via !== "token") {
-        throw new ForbiddenError(`${label(operation)} needs a session token (sign in): an API key cannot do this`, { reason: "TOKEN_REQUIRED" });
-      }
-      if (rule.writes && caller.scope !== "read-write") {
-        throw new ForbiddenError(`API key ${caller.apiKeyId} is read-only: ${label(operation)} needs a read-write credential`, {
-          reason: "READ_ONLY_CREDENTIAL",
-        });
-      }
-    },
+      const label = `${operation.method.toUpperCase()} ${operation.path}`;
+      const log = operation.method === "get" && LOGGED_TIERS.has(rule.tier) ? deps.log : undefined;
 
-    async authorize(operation: GuardedOperation, caller: Caller, input: AccessInput): Promise<void> {
-      const rule = accessRuleOf(operation.operationId);
-      if (caller.kind === "anonymous" || !rule.allows) return;
-      if (!(await rule.allows(caller, input, deps.parties))) throw describeRefusal(label(operation), rule, caller);
-    },
+      return {
+        admit(caller: Caller): void {
+          if (rule.tier === "public" && !operation.credential) return;
+          if (caller.kind === "anonymous") throw describeRefusal(label, rule, caller);
+          if (operation.credential === "token" && caller.via !== "token") {
+            throw new ForbiddenError(`${label} needs a session token (sign in): an API key cannot do this`, { reason: "TOKEN_REQUIRED" });
+          }
+          if (rule.writes && caller.scope !== "read-write") {
+            throw new ForbiddenError(`API key ${caller.apiKeyId} is read-only: ${label} needs a read-write credential`, {
+              reason: "READ_ONLY_CREDENTIAL",
+            });
+          }
+        },
 
-    /** Writes the request to the access log when it finishes, if it read private data. */
-    watch(operation: GuardedOperation, req: Request, res: Response): void {
-      const log = deps.log;
-      if (!log || operation.method !== "get" || !LOGGED_TIERS.has(accessRuleOf(operation.operationId).tier)) return;
-      const at = new Date();
-      res.on("finish", () => {
-        const caller: Caller = res.locals.caller ?? { kind: "anonymous" };
-        log.record({
-          at,
-          caller: caller.kind === "anonymous" ? null : caller.address,
-          via: caller.kind === "anonymous" ? null : caller.via,
-          apiKeyId: caller.kind === "anonymous" ? null : (caller.apiKeyId ?? null),
-          operation: operation.operationId,
-          resource: req.originalUrl.slice(0, 2000),
-          status: res.statusCode,
-        });
-      });
+        async authorize(caller: Caller, input: AccessInput): Promise<void> {
+          if (caller.kind === "anonymous" || !rule.allows) return;
+          if (!(await rule.allows(caller, input, deps.parties))) throw describeRefusal(label, rule, caller);
+        },
+
+        watch(req: Request, res: Response): void {
+          if (!log) return;
+          const at = new Date();
+          res.on("finish", () => {
+            const caller: Caller = res.locals.caller ?? { kind: "anonymous" };
+            log.record({
+              at,
+              caller: caller.kind === "anonymous" ? null : caller.address,
+              via: caller.kind === "anonymous" ? null : caller.via,
+              apiKeyId: caller.kind === "anonymous" ? null : (caller.apiKeyId ?? null),
+              operation: operation.operationId,
+              resource: req.originalUrl.slice(0, 2000),
+              status: res.statusCode,
+            });
+          });
+        },
+      };
     },
   };
 }

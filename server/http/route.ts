@@ -91,15 +91,16 @@ export class RouteTable {
     for (const spec of this.routes) {
       // Who may call is decided before the body is read (a raw body can be large): first the
       // credential, then, once the path and query are valid, the policy's rule on them.
+      const access = this.access.guard(spec);
       const guard: RequestHandler = async (req, res, next) => {
         const caller = res.locals.caller;
-        this.access.watch(spec, req, res);
-        this.access.admit(spec, caller);
+        access.watch(req, res);
+        access.admit(caller);
         const problems: FieldProblem[] = [];
         const params = parsePart("params", spec.params, req.params, problems);
         const query = parsePart("query", spec.query, req.query, problems);
         if (problems.length > 0) throw new ValidationError(problems);
-        await this.access.authorize(spec, caller, { params: params ?? {}, query: query ?? {} });
+        await access.authorize(caller, { params: params ?? {}, query: query ?? {} });
         res.locals.input = { params, query };
         next();
       };

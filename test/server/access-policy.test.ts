@@ -125,10 +125,14 @@ describe(`access policy: who may read what (${databaseKind})`, () => {
     await expectOnly("/api/v1/loans/due", ["regulator"]);
     await expectOnly("/api/v1/receivables", ["regulator"]);
     await expectOnly(`/api/v1/receivables?debtor=${autoMaker}`, ["regulator", "autoMaker"]);
-    // Naming yourself in one filter and someone else in another still only shows your own rows.
-    const answer = await system.get(`/api/v1/receivables?debtor=${autoMaker}&creditor=${orchard}`, credentials.get("orchard")!);
-    expect(answer.status).toBe(200);
-    expect(answer.body.items.every((item: any) => item.creditor.address === orchard.toLowerCase())).toBe(true);
+    // Naming yourself in one filter and someone else in another still only shows your own rows: the
+    // orchard has receivables of its own, none of them owed by the auto maker.
+    const own = await system.get(`/api/v1/receivables?creditor=${orchard}`, credentials.get("orchard")!);
+    expect(own.body.items.length).toBeGreaterThan(0);
+    expect(own.body.items.every((item: any) => item.creditor.address === orchard.toLowerCase())).toBe(true);
+    const crossed = await system.get(`/api/v1/receivables?debtor=${autoMaker}&creditor=${orchard}`, credentials.get("orchard")!);
+    expect(crossed.status).toBe(200);
+    expect(crossed.body.items).toEqual([]);
   });
 
   it("oversight: the exposure view and the access log, for regulators and auditors only", async () => {
@@ -194,7 +198,7 @@ describe(`access policy: who may read what (${databaseKind})`, () => {
       status: 200,
     });
     expect(bankRead.time).toBeGreaterThanOrEqual(since);
-    expect(new Date(bankRead.at).getTime()).toBe(bankRead.time * 1000 + (new Date(bankRead.at).getTime() % 1000));
+    expect(bankRead.time).toBe(Math.floor(Date.parse(bankRead.at) / 1000));
     // A request refused for bad input is logged with its 400: the attempt is what a regulator audits.
     expect(entries.some((entry: any) => entry.operation === "getReceipt" && entry.status === 400)).toBe(true);
     const exposure = entries.filter((entry: any) => entry.operation === "getReceivablesExposure");
